@@ -1,0 +1,86 @@
+//! Command-line interface, kubectl style: `kubectl mcp-doctor [NAME] [-n NS | -A] -f PATH ...`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Diagnose why an MCP server registered with the Kuadrant mcp-gateway does not show up.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl mcp-doctor",
+    bin_name = "kubectl mcp-doctor",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  kubectl mcp-doctor -A -f examples/\n  kubectl mcp-doctor weather -n team-a -f dump.yaml\n  kubectl get mcpserverregistrations,httproutes,gateways -A -o yaml | kubectl mcp-doctor -f -\n  kubectl mcp-doctor explain MCPD0601\n\nExit codes: 0 healthy, 1 a finding at or above --fail-on, 2 the tool could not do its job,\n3 nothing broken but some links could not be verified."
+)]
+pub struct Cli {
+    /// Subcommand; without one, diagnose.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Diagnosis options.
+    #[command(flatten)]
+    pub diagnose: DiagnoseArgs,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explain a finding code (e.g. MCPD0601 or backend-ref-not-permitted).
+    Explain(ExplainArgs),
+}
+
+/// `explain` arguments.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The code or name to explain.
+    #[arg(required_unless_present_any = ["list", "markdown"])]
+    pub code: Option<String>,
+    /// List every code.
+    #[arg(long)]
+    pub list: bool,
+    /// Print the whole catalog as Markdown (docs/findings.md).
+    #[arg(long, hide = true)]
+    pub markdown: bool,
+}
+
+/// Diagnosis arguments.
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// Name of the registration (MCPServerRegistration or MCPServer) to diagnose; all when omitted.
+    pub name: Option<String>,
+    /// Namespace of the registration; objects in files without a namespace get it (default "default").
+    #[arg(short = 'n', long)]
+    pub namespace: Option<String>,
+    /// Diagnose registrations in every namespace.
+    #[arg(short = 'A', long = "all-namespaces", conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+    /// File, folder (recursive .yaml/.yml/.json) or - for stdin; repeatable.
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filename: Vec<String>,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+/// `-o` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// The chain as a tree, then findings with fixes.
+    Text,
+    /// The Report as JSON.
+    Json,
+    /// The Report as YAML.
+    Yaml,
+}
+
+/// `--fail-on` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+}

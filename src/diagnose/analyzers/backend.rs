@@ -1,0 +1,361 @@
+//! Every backendRef of the route: kind, ReferenceGrant (decided before existence), the Service,
+//! its port and type, and its EndpointSlices with ready endpoints.
+
+use super::extension::grant_api_version;
+use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
+use crate::graph::{BackendOutcome, BackendTarget, refgrant};
+use crate::model::objref::GATEWAY_GROUP;
+use crate::model::{HttpRoute, Kind, ObjRef, Service};
+use crate::snapshot::Obj;
+
+/// Checks every backendRef of every rule.
+pub fn backends(walk: &mut Walk, route: &Obj<HttpRoute>) {
+    for (ri, rule) in route.view.spec.rules.iter().enumerate() {
+        for (bi, backend) in rule.backend_refs.iter().enumerate() {
+            let field = format!("spec.rules[{ri}].backendRefs[{bi}]");
+            let relation = if route.view.spec.rules.len() == 1 {
+                format!("backendRefs[{bi}]")
+            } else {
+                format!("rules[{ri}].backendRefs[{bi}]")
+            };
+            let target = BackendTarget::of(backend, &route.meta.namespace);
+            one(walk, route, &target, &field, &relation);
+        }
+    }
+}
+
+fn one(walk: &mut Walk, route: &Obj<HttpRoute>, target: &BackendTarget, field: &str, relation: &str) {
+    let me = route.objref();
+    let origin = route.origin.as_ref();
+    let to = target.objref();
+    match walk.graph.backend(route, target) {
+        BackendOutcome::InvalidKind => {
+            walk.link(
+                &me,
+                relation,
+                &to,
+                LinkState::Fail,
+                format!("InvalidKind: {}/{}", display_group(&target.group), target.kind),
+            );
+            let hint = if target.group == "core" || target.group == "v1" {
+                format!(" (group {:?} is not the core group; core is \"\")", target.group)
+            } else {
+                String::new()
+            };
+            walk.find(
+                Finding::new(
+                    Code::BackendInvalidKind,
+                    me.clone(),
+                    field,
+                    format!(
+                        "{field} of HTTPRoute {} names {}/{} {}: unsupported backend reference kind{hint}",
+                        me.ns_name(),
+                        display_group(&target.group),
+                        target.kind,
+                        target.name
+                    ),
+                    Fix::say(
+                        "Reference a core Service: drop group and kind (they default to \"\" and Service).",
+                    )
+                    .yaml(format!(
+                        "backendRefs:\n- name: {}\n  port: {}\n",
+                        target.name,
+                        target.port.map_or("<port>".into(), |p| p.to_string())
+                    )),
+                )
+                .at(origin),
+            );
+        }
+        BackendOutcome::IstioHostname { valid } => {
+            if valid {
+                walk.link(
+                    &me,
+                    relation,
+                    &to,
+                    LinkState::Ok,
+                    format!("Istio Hostname backend https://{}:{}", target.name, target.port.unwrap_or(443)),
+                );
+            } else {
+                walk.link(&me, relation, &to, LinkState::Fail, "invalid host name");
+                walk.find(
+                    Finding::new(
+                        Code::HostnameBackendInvalid,
+                        me.clone(),
+                        field,
+                        format!(
+                            "invalid hostname in backendRef: {:?} in HTTPRoute {}",
+                            target.name,
+                            me.ns_name()
+                        ),
+                        Fix::say("Use a lower-case DNS name, e.g. api.example.com."),
+                    )
+                    .at(origin),
+                );
+            }
+        }
+        BackendOutcome::NotPermitted(miss) => not_permitted(walk, route, target, field, relation, &miss),
+        BackendOutcome::NotFound => {
+            if walk.malformed_link(&me, relation, Kind::Service, &target.namespace, &target.name) {
+                return;
+            }
+            let others: Vec<String> = walk
+                .snap()
+                .services
+                .values()
+                .filter(|s| s.meta.name == target.name)
+                .map(|s| s.meta.namespace.clone())
+                .collect();
+            let hint = if others.is_empty() {
+                String::new()
+            } else {
+                format!("; a Service of that name exists in namespace {}", others.join(", "))
+            };
+            walk.link(&me, relation, &to, LinkState::Fail, "BackendNotFound");
+            walk.find(
+                Finding::new(
+                    Code::BackendNotFound,
+                    me.clone(),
+                    field,
+                    format!(
+                        "{field} of HTTPRoute {} names Service {}, which does not exist{hint}",
+                        me.ns_name(),
+                        to.ns_name()
+                    ),
+                    Fix::say(format!(
+                        "Fix the backendRef's name/namespace, or create Service {}.",
+                        to.ns_name()
+                    ))
+                    .target(to.clone()),
+                )
+                .at(origin),
+            );
+        }
+        BackendOutcome::Service { service, granted_by } => {
+            if let Some(grant) = &granted_by {
+                walk.link(
+                    &me,
+                    format!("{relation} grant"),
+                    grant,
+                    LinkState::Ok,
+                    format!("permits HTTPRoute from {}", route.meta.namespace),
+                );
+            }
+            service_link(walk, route, target, service, field, relation);
+        }
+    }
+}
+
+fn display_group(group: &str) -> &str {
+    if group.is_empty() { "core" } else { group }
+}
+
+fn not_permitted(
+    walk: &mut Walk,
+    route: &Obj<HttpRoute>,
+    target: &BackendTarget,
+    field: &str,
+    relation: &str,
+    miss: &refgrant::GrantMiss,
+) {
+    let me = route.objref();
+    let from = refgrant::From { group: GATEWAY_GROUP, kind: "HTTPRoute", namespace: &route.meta.namespace };
+    let to = refgrant::To { group: "", kind: "Service", namespace: &target.namespace, name: &target.name };
+    let grant_name = format!("allow-{}-to-{}", route.meta.namespace, target.name);
+    let grant_ref = ObjRef::reference_grant(&target.namespace, &grant_name);
+    let yaml = refgrant::grant_yaml(&grant_name, &from, &to, &grant_api_version(walk));
+    walk.link(
+        &me,
+        relation,
+        &target.objref(),
+        LinkState::Fail,
+        format!("RefNotPermitted: no ReferenceGrant in {} permits it", target.namespace),
+    );
+    let finding = if let Some(misplaced) = miss.misplaced.first() {
+        Finding::new(
+            Code::ReferenceGrantWrongNamespace,
+            me.clone(),
+            field,
+            format!(
+                "{field} of HTTPRoute {} references Service {} across namespaces; {misplaced} would permit it, but a ReferenceGrant must live in the target namespace {}, not in {}",
+                me.ns_name(),
+                target.objref().ns_name(),
+                target.namespace,
+                misplaced.namespace
+            ),
+            Fix::say(format!("Move the ReferenceGrant to namespace {}.", target.namespace))
+                .target(grant_ref)
+                .yaml(yaml),
+        )
+    } else {
+        let near =
+            miss.near_misses.iter().map(|(g, why)| format!("{g}: {why}")).collect::<Vec<_>>().join("; ");
+        let near = if near.is_empty() {
+            format!("; namespace {} holds no ReferenceGrant", target.namespace)
+        } else {
+            format!("; {near}")
+        };
+        Finding::new(
+            Code::BackendRefNotPermitted,
+            me.clone(),
+            field,
+            format!(
+                "{field} of HTTPRoute {} references Service {} in another namespace without a ReferenceGrant that permits it{near}",
+                me.ns_name(),
+                target.objref().ns_name()
+            ),
+            Fix::say(format!("Create this ReferenceGrant in namespace {}.", target.namespace))
+                .target(grant_ref)
+                .yaml(yaml),
+        )
+    };
+    walk.find(finding.at(route.origin.as_ref()));
+}
+
+fn service_link(
+    walk: &mut Walk,
+    route: &Obj<HttpRoute>,
+    target: &BackendTarget,
+    service: &Obj<Service>,
+    field: &str,
+    relation: &str,
+) {
+    let me = route.objref();
+    let svc_ref = service.objref();
+    let origin = route.origin.as_ref();
+    let spec = &service.view.spec;
+    let ports: Vec<String> = spec.ports.iter().map(|p| p.port.to_string()).collect();
+    let external = spec.type_.as_deref() == Some("ExternalName");
+    match target.port {
+        None => {
+            walk.link(&me, relation, &svc_ref, LinkState::Fail, "backendRef has no port");
+            walk.find(
+                Finding::new(
+                    Code::BackendPortMissing,
+                    me.clone(),
+                    format!("{field}.port"),
+                    format!(
+                        "{field} of HTTPRoute {} names Service {} without a port (required for Services)",
+                        me.ns_name(),
+                        svc_ref.ns_name()
+                    ),
+                    Fix::say(format!(
+                        "Set {field}.port to a Service port: {}.",
+                        if ports.is_empty() { "the Service has none".into() } else { ports.join(", ") }
+                    )),
+                )
+                .at(origin),
+            );
+            return;
+        }
+        Some(port) if !external && !spec.ports.iter().any(|p| p.port == port) => {
+            walk.link(
+                &me,
+                relation,
+                &svc_ref,
+                LinkState::Fail,
+                format!("port {port} not in Service ports [{}]", ports.join(", ")),
+            );
+            let target_port_hint = if spec.ports.len() == 1 {
+                format!(" (use {}, the Service port, not the container's targetPort)", spec.ports[0].port)
+            } else {
+                String::new()
+            };
+            walk.find(
+                Finding::new(
+                    Code::BackendPortNotFound,
+                    me.clone(),
+                    format!("{field}.port"),
+                    format!("{field} of HTTPRoute {} uses port {port}, but Service {} exposes [{}]{target_port_hint}", me.ns_name(), svc_ref.ns_name(), ports.join(", ")),
+                    Fix::say(format!("Set {field}.port to one of [{}].", ports.join(", "))),
+                )
+                .at(origin),
+            );
+            return;
+        }
+        Some(port) => walk.link(&me, relation, &svc_ref, LinkState::Ok, format!("Service port {port}")),
+    }
+    if external {
+        let name = spec.external_name.clone().unwrap_or_default();
+        walk.link(&svc_ref, "type", &svc_ref, LinkState::Warn, format!("ExternalName {name}"));
+        walk.find(
+            Finding::new(
+                Code::ExternalNameService,
+                svc_ref.clone(),
+                "spec.type",
+                format!("Service {} is ExternalName ({name}): tools list, but tool calls are sent to {name} and bypass the HTTPRoute", svc_ref.ns_name()),
+                Fix::say("Use an Istio Hostname backendRef with a ServiceEntry instead.").target(me).yaml(format!(
+                    "backendRefs:\n- group: networking.istio.io\n  kind: Hostname\n  name: {name}\n  port: 443\n"
+                )),
+            )
+            .at(service.origin.as_ref()),
+        );
+        return;
+    }
+    endpoints(walk, service);
+}
+
+fn endpoints(walk: &mut Walk, service: &Obj<Service>) {
+    let svc_ref = service.objref();
+    let slices_ref = ObjRef::new(
+        "discovery.k8s.io",
+        "EndpointSlice",
+        &service.meta.namespace,
+        &format!("{}-*", service.meta.name),
+    );
+    if !walk.snap().has_kind(Kind::EndpointSlice) {
+        walk.link(
+            &svc_ref,
+            "endpoints",
+            &slices_ref,
+            LinkState::Skipped,
+            "the input holds no EndpointSlice objects",
+        );
+        return;
+    }
+    let slices = walk.graph.endpoint_slices(&service.meta.namespace, &service.meta.name);
+    let ready = walk.graph.ready_endpoints(&service.meta.namespace, &service.meta.name);
+    if !ready.is_empty() {
+        walk.link(
+            &svc_ref,
+            "endpoints",
+            &slices_ref,
+            LinkState::Ok,
+            format!("{} ready endpoint(s) in {} EndpointSlice(s)", ready.len(), slices.len()),
+        );
+        return;
+    }
+    let total: usize = slices.iter().map(|s| s.view.endpoints.len()).sum();
+    let evidence = if slices.is_empty() {
+        "no EndpointSlice".to_string()
+    } else {
+        format!("0 of {total} endpoint(s) ready")
+    };
+    walk.link(&svc_ref, "endpoints", &slices_ref, LinkState::Fail, evidence.clone());
+    let selector = service
+        .view
+        .spec
+        .selector
+        .as_ref()
+        .map(|s| s.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","));
+    let cmd = match &selector {
+        Some(sel) if !sel.is_empty() => format!("kubectl get pods -n {} -l {sel}", service.meta.namespace),
+        _ => format!(
+            "kubectl get endpointslices -n {} -l kubernetes.io/service-name={}",
+            service.meta.namespace, service.meta.name
+        ),
+    };
+    walk.find(
+        Finding::new(
+            Code::NoReadyEndpoints,
+            svc_ref.clone(),
+            "spec.selector",
+            format!(
+                "Service {} has no ready endpoints ({evidence}): the broker cannot reach the MCP server",
+                svc_ref.ns_name()
+            ),
+            Fix::say("Make the server's pods Ready, and check that the Service selector matches them.")
+                .command(cmd),
+        )
+        .at(service.origin.as_ref()),
+    );
+}

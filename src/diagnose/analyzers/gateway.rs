@@ -1,0 +1,528 @@
+//! Each parentRef of the route: the Gateway (namespace defaulted to the route's), its GatewayClass,
+//! listener selection, admission and hostname intersection (`gateway-api.md` §2), the Gateway's own
+//! status, and then the extension that must serve the attached listener. A route with several
+//! parentRefs works when one of them does; the others' errors are then lowered to warnings.
+
+use super::extension;
+use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
+use crate::graph::{Attachment, Graph, ListenerRejection, ParentEval, RouteReason, describe_selector, get};
+use crate::model::{Gateway, HttpRoute, Kind, Listener, ObjRef, condition};
+use crate::snapshot::{Obj, RegistrationObj};
+
+/// What one parentRef came to.
+pub struct ParentResult<'s> {
+    /// The evaluation.
+    pub eval: ParentEval<'s>,
+    /// The Gateway that owns the listeners, if found.
+    pub gateway: Option<&'s Obj<Gateway>>,
+    /// The extension that serves the attached listener, if one does.
+    pub extension: Option<ObjRef>,
+    /// Attached, and served by an extension (or no extension needed).
+    pub works: bool,
+}
+
+/// Evaluates every parentRef and records its links and findings.
+pub fn parents<'s>(
+    walk: &mut Walk<'_, 's>,
+    reg: &RegistrationObj,
+    route: &'s Obj<HttpRoute>,
+) -> Vec<ParentResult<'s>> {
+    let evals = walk.graph.attachments(route);
+    let mut results = Vec::new();
+    let mut buffers = Vec::new();
+    for eval in evals {
+        let mut sub = Walk::new(walk.graph);
+        let result = parent(&mut sub, reg, route, eval);
+        buffers.push((result.works, sub));
+        results.push(result);
+    }
+    let any_works = results.iter().any(|r| r.works);
+    for (works, sub) in buffers {
+        let Walk { chain, findings, .. } = sub;
+        walk.chain.extend(chain.into_iter().map(|mut l| {
+            if any_works && !works && l.state == LinkState::Fail {
+                l.state = LinkState::Warn;
+            }
+            l
+        }));
+        for f in findings {
+            let lowered = any_works && !works && f.severity == Severity::Error;
+            walk.find(if lowered { f.severity(Severity::Warning) } else { f });
+        }
+    }
+    results
+}
+
+fn parent<'s>(
+    walk: &mut Walk<'_, 's>,
+    reg: &RegistrationObj,
+    route: &'s Obj<HttpRoute>,
+    eval: ParentEval<'s>,
+) -> ParentResult<'s> {
+    let me = route.objref();
+    let origin = route.origin.as_ref();
+    let field = format!("spec.parentRefs[{}]", eval.index);
+    let relation = format!("parentRefs[{}]", eval.index);
+    let target = eval.target.clone();
+    let mut result = ParentResult { eval: eval.clone(), gateway: None, extension: None, works: false };
+    let listeners = match &eval.attachment {
+        Attachment::UnsupportedKind => {
+            walk.link(
+                &me,
+                &relation,
+                &target,
+                LinkState::Fail,
+                format!("{}/{} is not a Gateway", target.group, target.kind),
+            );
+            walk.find(
+                Finding::new(
+                    Code::ParentUnsupportedKind,
+                    me.clone(),
+                    field,
+                    format!("parentRef {} of HTTPRoute {} names {}/{} {}, which is not a Gateway or ListenerSet", eval.index, me.ns_name(), target.group, target.kind, target.ns_name()),
+                    Fix::say("Point the parentRef at the MCP Gateway (drop group and kind; they default to Gateway)."),
+                )
+                .at(origin),
+            );
+            return result;
+        }
+        Attachment::ParentNotFound => {
+            let kind = if target.kind == "ListenerSet" { Kind::ListenerSet } else { Kind::Gateway };
+            if walk.malformed_link(&me, &relation, kind, &target.namespace, &target.name) {
+                return result;
+            }
+            parent_not_found(walk, route, &eval, &field, &relation);
+            return result;
+        }
+        Attachment::ListenerSetNotAllowed(ls, gw) => {
+            let gw_name =
+                gw.map_or("its Gateway".to_string(), |g| format!("Gateway {}", g.objref().ns_name()));
+            walk.link(
+                &me,
+                &relation,
+                &target,
+                LinkState::Fail,
+                format!("ListenerSet not allowed by {gw_name}"),
+            );
+            walk.find(
+                Finding::new(
+                    Code::ParentNotFound,
+                    me.clone(),
+                    field,
+                    format!("parentRef {} names ListenerSet {}, which {gw_name} does not accept (spec.allowedListeners defaults to from: None)", eval.index, ls.objref().ns_name()),
+                    Fix::say("Allow the ListenerSet's namespace in the Gateway's spec.allowedListeners, or attach to a Gateway listener."),
+                )
+                .with_reason("NotAllowed")
+                .at(origin),
+            );
+            return result;
+        }
+        Attachment::Evaluated { parent, listeners, reason } => {
+            result.gateway = parent.gateway();
+            walk.link(&me, &relation, &target, LinkState::Ok, "found");
+            if let Some(gw) = parent.gateway() {
+                gateway_class(walk, gw);
+                gateway_status(walk, gw);
+            }
+            (listeners.clone(), *reason)
+        }
+    };
+    let (verdicts, reason) = listeners;
+    let evidence = verdicts
+        .iter()
+        .map(|v| {
+            let l = v.listener;
+            let what = match &v.rejection {
+                None => "admits".to_string(),
+                Some(ListenerRejection::NotSelected) => "not selected".into(),
+                Some(ListenerRejection::Kind(why) | ListenerRejection::Namespace(why)) => why.clone(),
+                Some(ListenerRejection::Hostname) => "no hostname intersects".into(),
+            };
+            let note = v.note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
+            format!(
+                "{} ({}:{}{}): {what}{note}",
+                l.name,
+                l.protocol,
+                l.port,
+                l.hostname.as_deref().map_or(String::new(), |h| format!(" {h}"))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let listener_relation = match eval.parent_ref.section_name.as_deref() {
+        Some(s) => format!("listener {s}"),
+        None => "listeners".to_string(),
+    };
+    let Some(reason) = reason else {
+        let state =
+            if verdicts.iter().any(|v| v.note.is_some()) { LinkState::Skipped } else { LinkState::Ok };
+        walk.link(&me, &listener_relation, &target, state, format!("Accepted: {evidence}"));
+        let admitting: Vec<&Listener> = eval.admitting();
+        if let Some(gw) = result.gateway {
+            listener_status(walk, route, gw, &admitting);
+            let served = extension::serve(walk, reg, route, &eval, gw, &admitting);
+            result.works = served.works;
+            result.extension = served.extension;
+        }
+        return result;
+    };
+    walk.link(&me, &listener_relation, &target, LinkState::Fail, format!("{}: {evidence}", reason.as_str()));
+    let finding = rejection_finding(walk.graph, route, &eval, reason, &verdicts, &field);
+    walk.find(finding.at(origin));
+    result
+}
+
+fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, field: &str, relation: &str) {
+    let me = route.objref();
+    let target = &eval.target;
+    let elsewhere: Vec<&Obj<Gateway>> =
+        walk.snap().gateways.values().filter(|g| g.meta.name == target.name).collect();
+    walk.link(&me, relation, target, LinkState::Fail, "not found");
+    let defaulted = eval.parent_ref.namespace.as_deref().is_none_or(str::is_empty);
+    let (message, fix) = match elsewhere.first() {
+        Some(gw) => {
+            let ns = &gw.meta.namespace;
+            let why = if defaulted {
+                format!(
+                    "the parentRef has no namespace, so it defaults to the route's namespace {}",
+                    route.meta.namespace
+                )
+            } else {
+                format!("the parentRef names namespace {}", target.namespace)
+            };
+            let section = eval
+                .parent_ref
+                .section_name
+                .as_deref()
+                .map_or(String::new(), |s| format!("\n    sectionName: {s}"));
+            (
+                format!(
+                    "parentRef {} of HTTPRoute {} names {target}, which does not exist: {why}; Gateway {} lives in namespace {ns}",
+                    eval.index,
+                    me.ns_name(),
+                    target.name
+                ),
+                Fix::say(format!("Set {field}.namespace: {ns}.")).yaml(format!(
+                    "spec:\n  parentRefs:\n  - name: {}\n    namespace: {ns}{section}\n",
+                    target.name
+                )),
+            )
+        }
+        None => {
+            let all: Vec<String> = walk.snap().gateways.values().map(|g| g.objref().ns_name()).collect();
+            let hint = if all.is_empty() {
+                "the input holds no Gateway".to_string()
+            } else {
+                format!("Gateways in the input: {}", all.join(", "))
+            };
+            (
+                format!(
+                    "parentRef {} of HTTPRoute {} names {target}, which does not exist ({hint})",
+                    eval.index,
+                    me.ns_name()
+                ),
+                Fix::say(format!("Point {field} at an existing Gateway (name and namespace)."))
+                    .command("kubectl get gateways -A"),
+            )
+        }
+    };
+    walk.find(Finding::new(Code::ParentNotFound, me, field, message, fix).at(route.origin.as_ref()));
+}
+
+fn rejection_finding(
+    graph: &Graph,
+    route: &Obj<HttpRoute>,
+    eval: &ParentEval,
+    reason: RouteReason,
+    verdicts: &[crate::graph::ListenerVerdict],
+    field: &str,
+) -> Finding {
+    let me = route.objref();
+    let gw = &eval.target;
+    let selected: Vec<_> =
+        verdicts.iter().filter(|v| v.rejection != Some(ListenerRejection::NotSelected)).collect();
+    match reason {
+        RouteReason::NoMatchingParent => {
+            let available: Vec<String> =
+                verdicts.iter().map(|v| format!("{} (port {})", v.listener.name, v.listener.port)).collect();
+            let wanted = match (&eval.parent_ref.section_name, eval.parent_ref.port) {
+                (Some(s), Some(p)) => format!("sectionName {s} and port {p}"),
+                (Some(s), None) => format!("sectionName {s}"),
+                (None, Some(p)) => format!("port {p}"),
+                (None, None) => "any listener".into(),
+            };
+            let suggestion = verdicts.iter().find(|v| kind_ok(v.listener)).map(|v| v.listener.name.clone());
+            let mut fix =
+                Fix::say(format!("Use the name of an existing listener of {gw}: {}.", available.join(", ")));
+            if let Some(s) = suggestion {
+                fix = fix.yaml(format!(
+                    "spec:\n  parentRefs:\n  - name: {}\n    namespace: {}\n    sectionName: {s}\n",
+                    gw.name, gw.namespace
+                ));
+            }
+            Finding::new(
+                Code::NoMatchingParent,
+                me.clone(),
+                field,
+                format!(
+                    "parentRef {} of HTTPRoute {} asks {gw} for {wanted}, but its listeners are {}",
+                    eval.index,
+                    me.ns_name(),
+                    if available.is_empty() { "none".into() } else { available.join(", ") }
+                ),
+                fix,
+            )
+        }
+        RouteReason::NotAllowedByListeners => {
+            let ns_rejection = selected.iter().find_map(|v| match &v.rejection {
+                Some(ListenerRejection::Namespace(why)) => Some((v.listener, why.clone())),
+                _ => None,
+            });
+            match ns_rejection {
+                Some((l, why)) => {
+                    let gateway_ref = ObjRef::gateway(&gw.namespace, &gw.name);
+                    let selector = l
+                        .allowed_routes
+                        .as_ref()
+                        .and_then(|a| a.namespaces.as_ref())
+                        .and_then(|n| n.selector.as_ref());
+                    let from = l
+                        .allowed_routes
+                        .as_ref()
+                        .and_then(|a| a.namespaces.as_ref())
+                        .and_then(|n| n.from.as_deref());
+                    let mut fix = match (from, selector) {
+                        (Some("Selector"), Some(sel)) if !sel.match_labels.is_empty() && sel.match_expressions.is_empty() => {
+                            let labels: Vec<String> = sel.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                            Fix::say(format!("Label namespace {} so that the selector {} of listener {} matches it.", route.meta.namespace, describe_selector(sel), l.name))
+                                .command(format!("kubectl label namespace {} {}", route.meta.namespace, labels.join(" ")))
+                                .target(ObjRef::new("", "Namespace", "", &route.meta.namespace))
+                        }
+                        _ => Fix::say(format!("Let listener {} of {gw} admit routes from namespace {} (a ReferenceGrant does not help here).", l.name, route.meta.namespace))
+                            .target(gateway_ref.clone())
+                            .yaml(format!(
+                                "# merge into {gateway_ref}\nspec:\n  listeners:\n  - name: {}\n    allowedRoutes:\n      namespaces:\n        from: All\n",
+                                l.name
+                            )),
+                    };
+                    if graph.snap.namespaces.is_empty() && from == Some("Selector") {
+                        fix.summary.push_str(" (the input holds no Namespace objects; labels other than kubernetes.io/metadata.name were not known)");
+                    }
+                    Finding::new(
+                        Code::NotAllowedByListenersNamespace,
+                        me.clone(),
+                        field,
+                        format!(
+                            "listener {} of {gw} does not admit HTTPRoute {}: {why}",
+                            l.name,
+                            me.ns_name()
+                        ),
+                        fix,
+                    )
+                }
+                None => {
+                    let why: Vec<String> = selected
+                        .iter()
+                        .filter_map(|v| match &v.rejection {
+                            Some(ListenerRejection::Kind(w)) => {
+                                Some(format!("listener {}: {w}", v.listener.name))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    Finding::new(
+                        Code::NotAllowedByListenersKind,
+                        me.clone(),
+                        field,
+                        format!(
+                            "HTTPRoute {} cannot attach: no selected listener of {gw} accepts HTTPRoutes ({})",
+                            me.ns_name(),
+                            why.join("; ")
+                        ),
+                        Fix::say(
+                            "Attach to an HTTP or HTTPS listener (sectionName), or add {kind: HTTPRoute} to the listener's allowedRoutes.kinds.",
+                        ),
+                    )
+                }
+            }
+        }
+        RouteReason::NoMatchingListenerHostname => {
+            let listener_hosts: Vec<String> = selected
+                .iter()
+                .filter(|v| v.rejection == Some(ListenerRejection::Hostname))
+                .map(|v| format!("{} ({})", v.listener.name, v.listener.hostname.as_deref().unwrap_or("*")))
+                .collect();
+            let suggestion =
+                selected.iter().filter_map(|v| v.listener.hostname.as_deref()).next().map(|h| {
+                    h.strip_prefix("*.").map_or(h.to_string(), |d| format!("{}.{d}", route.meta.name))
+                });
+            let mut fix = Fix::say(
+                "Use a route hostname the listener covers, or a listener whose hostname covers the route's.",
+            );
+            if let Some(h) = suggestion {
+                fix = fix.yaml(format!("spec:\n  hostnames:\n  - {h}\n"));
+            }
+            Finding::new(
+                Code::NoMatchingListenerHostname,
+                me.clone(),
+                "spec.hostnames",
+                format!(
+                    "no hostname of HTTPRoute {} ({}) intersects listener {} of {gw}",
+                    me.ns_name(),
+                    route.view.spec.hostnames.join(", "),
+                    listener_hosts.join(", ")
+                ),
+                fix,
+            )
+        }
+    }
+}
+
+fn kind_ok(l: &Listener) -> bool {
+    matches!(l.protocol.as_str(), "HTTP" | "HTTPS")
+}
+
+/// The Gateway's class: exists (when the input holds classes) and accepted (when it has status).
+fn gateway_class(walk: &mut Walk, gw: &Obj<Gateway>) {
+    let gw_ref = gw.objref();
+    let class_name = &gw.view.spec.gateway_class_name;
+    let class_ref = ObjRef::new(crate::model::objref::GATEWAY_GROUP, "GatewayClass", "", class_name);
+    if !walk.snap().has_kind(Kind::GatewayClass) {
+        walk.link(
+            &gw_ref,
+            "gatewayClassName",
+            &class_ref,
+            LinkState::Skipped,
+            "the input holds no GatewayClass objects",
+        );
+        return;
+    }
+    if walk.malformed_link(&gw_ref, "gatewayClassName", Kind::GatewayClass, "", class_name) {
+        return;
+    }
+    let Some(class) = get(&walk.snap().gateway_classes, "", class_name) else {
+        let known: Vec<&str> = walk.snap().gateway_classes.values().map(|c| c.meta.name.as_str()).collect();
+        walk.link(&gw_ref, "gatewayClassName", &class_ref, LinkState::Fail, "not found");
+        walk.find(
+            Finding::new(
+                Code::GatewayClassNotFound,
+                gw_ref.clone(),
+                "spec.gatewayClassName",
+                format!("{gw_ref} uses GatewayClass {class_name}, which does not exist (classes in the input: {})", known.join(", ")),
+                Fix::say("Set spec.gatewayClassName to an installed GatewayClass.").command("kubectl get gatewayclasses"),
+            )
+            .at(gw.origin.as_ref()),
+        );
+        return;
+    };
+    match walk.graph.class_accepted(class_name) {
+        Some((false, reason)) => {
+            let c = condition(&class.view.status.conditions, "Accepted")
+                .map(|c| c.message.clone())
+                .unwrap_or_default();
+            walk.link(
+                &gw_ref,
+                "gatewayClassName",
+                &class_ref,
+                LinkState::Fail,
+                format!("Accepted is not True ({reason})"),
+            );
+            walk.find(
+                Finding::new(
+                    Code::GatewayClassNotAccepted,
+                    class_ref.clone(),
+                    "status.conditions[Accepted]",
+                    format!(
+                        "GatewayClass {class_name} (controller {}) is not accepted: {reason} {c}",
+                        class.view.spec.controller_name
+                    )
+                    .trim_end()
+                    .to_string(),
+                    Fix::say(format!("Install or fix the controller {}.", class.view.spec.controller_name)),
+                )
+                .with_reason(reason)
+                .at(class.origin.as_ref()),
+            );
+        }
+        Some((true, _)) => walk.link(
+            &gw_ref,
+            "gatewayClassName",
+            &class_ref,
+            LinkState::Ok,
+            format!("Accepted, controller {}", class.view.spec.controller_name),
+        ),
+        None => walk.link(
+            &gw_ref,
+            "gatewayClassName",
+            &class_ref,
+            LinkState::Ok,
+            format!("exists, controller {}", class.view.spec.controller_name),
+        ),
+    }
+}
+
+/// The Gateway's own conditions, when it carries status.
+fn gateway_status(walk: &mut Walk, gw: &Obj<Gateway>) {
+    let conditions = &gw.view.status.conditions;
+    let bad: Vec<String> = ["Accepted", "Programmed"]
+        .iter()
+        .filter_map(|t| condition(conditions, t))
+        .filter(|c| c.status != "True")
+        .map(|c| format!("{}={}/{} {}", c.type_, c.status, c.reason, c.message).trim_end().to_string())
+        .collect();
+    if bad.is_empty() {
+        return;
+    }
+    let gw_ref = gw.objref();
+    let reason = conditions.iter().find(|c| c.status != "True").map(|c| c.reason.clone()).unwrap_or_default();
+    walk.link(&gw_ref, "status", &gw_ref, LinkState::Fail, bad.join("; "));
+    walk.find(
+        Finding::new(
+            Code::GatewayNotProgrammed,
+            gw_ref.clone(),
+            "status.conditions",
+            format!("{gw_ref} is not ready: {}", bad.join("; ")),
+            Fix::say("Fix the cause the Gateway's conditions name; `Pending`/`Waiting for controller` means no controller acts on its class.")
+                .command(format!("kubectl describe gateway {} -n {}", gw.meta.name, gw.meta.namespace)),
+        )
+        .with_reason(reason)
+        .at(gw.origin.as_ref()),
+    );
+}
+
+/// Conditions of the listeners the route attaches to, when the Gateway carries listener status.
+fn listener_status(walk: &mut Walk, route: &Obj<HttpRoute>, gw: &Obj<Gateway>, admitting: &[&Listener]) {
+    for l in admitting {
+        let Some(status) = gw.view.status.listeners.iter().find(|s| s.name == l.name) else { continue };
+        let bad: Vec<String> = status
+            .conditions
+            .iter()
+            .filter(|c| {
+                matches!(c.type_.as_str(), "Accepted" | "Programmed" | "ResolvedRefs") && c.status == "False"
+            })
+            .map(|c| format!("{}=False/{}", c.type_, c.reason))
+            .collect();
+        if bad.is_empty() {
+            continue;
+        }
+        let gw_ref = gw.objref();
+        walk.link(&gw_ref, format!("listener {} status", l.name), &gw_ref, LinkState::Warn, bad.join(", "));
+        let reason = status
+            .conditions
+            .iter()
+            .find(|c| c.status == "False")
+            .map(|c| c.reason.clone())
+            .unwrap_or_default();
+        walk.find(
+            Finding::new(
+                Code::ListenerNotReady,
+                gw_ref.clone(),
+                format!("spec.listeners[{}]", l.name),
+                format!("listener {} of {gw_ref}, where HTTPRoute {} attaches, reports {}", l.name, route.objref().ns_name(), bad.join(", ")),
+                Fix::say("Fix the listener (certificateRefs, allowedRoutes.kinds, hostname/port conflicts) as its conditions say."),
+            )
+            .with_reason(reason)
+            .at(gw.origin.as_ref()),
+        );
+    }
+}

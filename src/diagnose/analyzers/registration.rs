@@ -1,0 +1,362 @@
+//! The registration itself: its targetRef (same namespace, HTTPRoute), the generation-specific
+//! fields (`toolPrefix`/`prefix`, `state`), and prefix conflicts between registrations.
+
+use crate::diagnose::{Code, Finding, Fix, LinkState, Scope, Walk};
+use crate::graph::get;
+use crate::model::objref::GATEWAY_GROUP;
+use crate::model::{Generation, HttpRoute, Kind, ObjRef};
+use crate::snapshot::{Obj, RegistrationObj, Snapshot};
+use std::collections::BTreeMap;
+
+/// Checks the registration's own fields.
+pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
+    let (generation, r) = (&reg.view.0, &reg.view.1);
+    let me = reg.objref();
+    let origin = reg.origin.as_ref();
+    let mut state = LinkState::Ok;
+    let mut notes = vec![format!("{} ({})", reg.api_version, generation.releases())];
+
+    if generation.group() == "mcp.kagenti.com"
+        && walk.snap().api_versions.values().flatten().any(|v| v.starts_with("mcp.kuadrant.io/"))
+    {
+        state = LinkState::Fail;
+        walk.find(
+            Finding::new(
+                Code::RegistrationApiOutdated,
+                me.clone(),
+                "apiVersion",
+                format!("{me} uses {}, but the input holds mcp.kuadrant.io objects: controllers from mcp-gateway v0.6 on ignore the mcp.kagenti.com group", reg.api_version),
+                Fix::say("Re-create the registration as mcp.kuadrant.io/v1 MCPServerRegistration.").yaml(format!(
+                    "apiVersion: mcp.kuadrant.io/v1\nkind: MCPServerRegistration\nmetadata:\n  name: {}\n  namespace: {}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: {}\n{}",
+                    reg.meta.name,
+                    reg.meta.namespace,
+                    r.spec.target_ref.as_ref().map_or("<route>", |t| t.name.as_str()),
+                    r.effective_prefix().map_or(String::new(), |p| format!("  prefix: {p}\n")),
+                )),
+            )
+            .at(origin),
+        );
+    }
+    if generation.group() == "mcp.kuadrant.io" && r.spec.tool_prefix.is_some() {
+        state = LinkState::Warn;
+        let tp = r.spec.tool_prefix.as_deref().unwrap_or_default();
+        let when = match generation {
+            Generation::KuadrantV1 => "mcp.kuadrant.io/v1 has no toolPrefix field".to_string(),
+            _ => "mcp-gateway v0.7 renamed it to prefix (v0.6 still reads toolPrefix)".to_string(),
+        };
+        walk.find(
+            Finding::new(
+                Code::ToolPrefixPruned,
+                me.clone(),
+                "spec.toolPrefix",
+                format!("{me} sets spec.toolPrefix {tp:?}: {when}, so the API server prunes it and the tools are federated without a prefix"),
+                Fix::say("Rename spec.toolPrefix to spec.prefix.").yaml(format!("spec:\n  prefix: {tp}\n")),
+            )
+            .at(origin),
+        );
+    }
+    if let Some(p) = &r.spec.prefix
+        && !valid_prefix(p)
+    {
+        state = LinkState::Fail;
+        let suggestion = suggest_prefix(p);
+        walk.find(
+            Finding::new(
+                Code::PrefixInvalid,
+                me.clone(),
+                "spec.prefix",
+                format!(
+                    "spec.prefix {p:?} of {me} does not match ^[a-z0-9][a-z0-9_]*$; the API server rejects it"
+                ),
+                Fix::say(format!("Use a prefix such as {suggestion:?}."))
+                    .yaml(format!("spec:\n  prefix: {suggestion}\n")),
+            )
+            .at(origin),
+        );
+    }
+    if r.spec.state.as_deref() == Some("Disabled") {
+        state = state.max_with(LinkState::Warn);
+        walk.find(
+            Finding::new(
+                Code::RegistrationDisabled,
+                me.clone(),
+                "spec.state",
+                format!("{me} has spec.state: Disabled; the gateway does not serve its tools"),
+                Fix::say("Set spec.state: Enabled when the server should be served.")
+                    .yaml("spec:\n  state: Enabled\n"),
+            )
+            .at(origin),
+        );
+    }
+    if let Some(p) = r.effective_prefix() {
+        notes.push(format!("prefix {p:?}"));
+    }
+    walk.link(&me, "registration", &me, state, notes.join(", "));
+}
+
+trait MaxWith {
+    fn max_with(self, other: LinkState) -> LinkState;
+}
+
+impl MaxWith for LinkState {
+    fn max_with(self, other: LinkState) -> LinkState {
+        let rank = |s: LinkState| match s {
+            LinkState::Ok | LinkState::Skipped => 0,
+            LinkState::Warn => 1,
+            LinkState::Unknown => 2,
+            LinkState::Fail => 3,
+        };
+        if rank(other) > rank(self) { other } else { self }
+    }
+}
+
+fn valid_prefix(p: &str) -> bool {
+    let mut chars = p.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn suggest_prefix(p: &str) -> String {
+    let s: String = p
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_lowercase() || c.is_ascii_digit() { c } else { '_' })
+        .collect();
+    let s = s.trim_start_matches('_').to_string();
+    if s.is_empty() { "server_".into() } else { s }
+}
+
+/// Resolves `spec.targetRef` to the HTTPRoute in the registration's namespace.
+pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Option<&'s Obj<HttpRoute>> {
+    let me = reg.objref();
+    let origin = reg.origin.as_ref();
+    let Some(target) = reg.view.1.spec.target_ref.as_ref() else {
+        let placeholder = ObjRef::route(&reg.meta.namespace, "?");
+        walk.link(&me, "targetRef", &placeholder, LinkState::Fail, "spec.targetRef is missing");
+        walk.find(
+            Finding::new(
+                Code::TargetRouteNotFound,
+                me.clone(),
+                "spec.targetRef",
+                format!("{me} has no spec.targetRef, so it names no HTTPRoute"),
+                Fix::say("Set spec.targetRef to the server's HTTPRoute.").yaml("spec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: <route>\n"),
+            )
+            .at(origin),
+        );
+        return None;
+    };
+    let group = target.group.as_deref().unwrap_or(GATEWAY_GROUP);
+    let kind = target.kind.as_deref().unwrap_or("HTTPRoute");
+    let ns = &reg.meta.namespace;
+    let route_ref = ObjRef::route(ns, &target.name);
+    if group != GATEWAY_GROUP || kind != "HTTPRoute" {
+        let to = ObjRef::new(group, kind, ns, &target.name);
+        walk.link(
+            &me,
+            "targetRef",
+            &to,
+            LinkState::Fail,
+            format!("targets {group}/{kind}, not an HTTPRoute"),
+        );
+        walk.find(
+            Finding::new(
+                Code::TargetRefInvalidKind,
+                me.clone(),
+                "spec.targetRef",
+                format!("spec.targetRef of {me} names {group}/{kind} {}: only gateway.networking.k8s.io HTTPRoute is supported", target.name),
+                Fix::say("Point spec.targetRef at the server's HTTPRoute.").yaml(format!(
+                    "spec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: {}\n",
+                    target.name
+                )),
+            )
+            .at(origin),
+        );
+        return None;
+    }
+    if let Some(tns) = target.namespace.as_deref().filter(|t| !t.is_empty() && *t != ns) {
+        let elsewhere = ObjRef::route(tns, &target.name);
+        let exists = get(&walk.snap().routes, tns, &target.name).is_some();
+        walk.link(
+            &me,
+            "targetRef",
+            &elsewhere,
+            LinkState::Fail,
+            format!("targetRef.namespace {tns} differs from the registration's namespace {ns}"),
+        );
+        let detail = if exists {
+            format!(
+                "{elsewhere} exists, but current controllers look the route up in {ns} only (targetRef.namespace is ignored) and old ones reject cross-namespace targets"
+            )
+        } else {
+            format!(
+                "current controllers look the route up in {ns} only (targetRef.namespace is ignored) and old ones reject cross-namespace targets"
+            )
+        };
+        walk.find(
+            Finding::new(
+                Code::TargetRefCrossNamespace,
+                me.clone(),
+                "spec.targetRef.namespace",
+                format!("{me} targets an HTTPRoute in namespace {tns}: {detail}"),
+                Fix::say(format!("Create the registration in namespace {tns} (next to the route) and drop spec.targetRef.namespace."))
+                    .target(ObjRef::new(reg.view.0.group(), &reg.kind, tns, &reg.meta.name))
+                    .yaml(format!(
+                        "apiVersion: {}\nkind: {}\nmetadata:\n  name: {}\n  namespace: {tns}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: {}\n",
+                        reg.api_version, reg.kind, reg.meta.name, target.name
+                    )),
+            )
+            .at(origin),
+        );
+        return None;
+    }
+    if walk.malformed_link(&me, "targetRef", Kind::HttpRoute, ns, &target.name) {
+        return None;
+    }
+    match get(&walk.snap().routes, ns, &target.name) {
+        Some(route) => {
+            walk.link(&me, "targetRef", &route_ref, LinkState::Ok, "found in the registration's namespace");
+            Some(route)
+        }
+        None => {
+            let others: Vec<String> = walk
+                .snap()
+                .routes
+                .values()
+                .filter(|r| r.meta.name == target.name)
+                .map(|r| r.meta.namespace.clone())
+                .collect();
+            let hint = if others.is_empty() {
+                let names: Vec<&str> = crate::graph::in_namespace(&walk.snap().routes, ns)
+                    .map(|r| r.meta.name.as_str())
+                    .collect();
+                if names.is_empty() {
+                    format!("; namespace {ns} holds no HTTPRoute")
+                } else {
+                    format!("; HTTPRoutes in {ns}: {}", names.join(", "))
+                }
+            } else {
+                format!(
+                    "; an HTTPRoute of that name exists in namespace {} (registration and route must share a namespace)",
+                    others.join(", ")
+                )
+            };
+            walk.link(&me, "targetRef", &route_ref, LinkState::Fail, "not found");
+            walk.find(
+                Finding::new(
+                    Code::TargetRouteNotFound,
+                    me.clone(),
+                    "spec.targetRef.name",
+                    format!("{me} targets {route_ref}, which does not exist{hint}"),
+                    Fix::say(format!(
+                        "Fix spec.targetRef.name, or create HTTPRoute {} in namespace {ns}.",
+                        target.name
+                    ))
+                    .target(route_ref),
+                )
+                .at(origin),
+            );
+            None
+        }
+    }
+}
+
+/// The finding for a NAME that matches no registration, naming where that name does exist.
+pub fn not_found(snap: &Snapshot, scope: &Scope, name: &str) -> Finding {
+    let ns = scope.namespace.as_deref().unwrap_or("*");
+    let elsewhere: Vec<String> = snap
+        .registrations
+        .values()
+        .filter(|r| r.meta.name == name)
+        .map(|r| format!("{} {}", r.kind, r.objref().ns_name()))
+        .collect();
+    let hint = if !elsewhere.is_empty() {
+        format!("; it exists as {}", elsewhere.join(", "))
+    } else if snap.has_kind(Kind::Registration) {
+        let all: Vec<String> = snap.registrations.values().take(10).map(|r| r.objref().ns_name()).collect();
+        format!("; registrations in the input: {}", all.join(", "))
+    } else {
+        "; the input holds no registration at all".into()
+    };
+    let place = if ns == "*" { "any namespace".to_string() } else { format!("namespace {ns}") };
+    Finding::new(
+        Code::RegistrationNotFound,
+        ObjRef::new("mcp.kuadrant.io", "MCPServerRegistration", if ns == "*" { "" } else { ns }, name),
+        "",
+        format!("no registration named {name} in {place}{hint}"),
+        Fix::say("Check the name, or pass -n with the namespace where the registration lives.")
+            .command("kubectl get mcpserverregistrations,mcpservers -A"),
+    )
+}
+
+/// Reports registrations that share a prefix on the same extension (the oldest keeps it).
+pub fn prefix_conflicts(
+    served_by: &[(Option<ObjRef>, &RegistrationObj)],
+    servers: &mut [(&RegistrationObj, Walk)],
+) {
+    let mut by_key: BTreeMap<(ObjRef, String), Vec<&RegistrationObj>> = BTreeMap::new();
+    for (ext, reg) in served_by {
+        let (Some(ext), Some(prefix)) = (ext, effective_prefix(reg)) else { continue };
+        by_key.entry((ext.clone(), prefix.to_string())).or_default().push(reg);
+    }
+    for ((ext, prefix), mut regs) in by_key {
+        if regs.len() < 2 {
+            continue;
+        }
+        regs.sort_by(|a, b| {
+            (&a.meta.creation_timestamp, &a.meta.uid, a.objref()).cmp(&(
+                &b.meta.creation_timestamp,
+                &b.meta.uid,
+                b.objref(),
+            ))
+        });
+        let winner = regs[0].objref();
+        for loser in &regs[1..] {
+            let me = loser.objref();
+            if let Some((_, walk)) = servers.iter_mut().find(|(r, _)| r.objref() == me) {
+                walk.link(
+                    &me,
+                    "prefix",
+                    &winner,
+                    LinkState::Fail,
+                    format!("prefix {prefix:?} already used on {ext}"),
+                );
+                walk.find(
+                    Finding::new(
+                        Code::PrefixConflict,
+                        me.clone(),
+                        "spec.prefix",
+                        format!("{me}: conflict: prefix {prefix:?} is already used by {winner} in the same MCPGatewayExtension {}", ext.ns_name()),
+                        Fix::say("Give this registration its own prefix (changing a set prefix needs delete and re-create).")
+                            .yaml(format!("spec:\n  prefix: {}_\n", loser.meta.name.replace('-', "_"))),
+                    )
+                    .at(loser.origin.as_ref()),
+                );
+            }
+        }
+    }
+}
+
+/// The prefix the controller of this generation actually sees.
+pub fn effective_prefix(reg: &RegistrationObj) -> Option<&str> {
+    let (generation, r) = (&reg.view.0, &reg.view.1);
+    match generation {
+        Generation::KuadrantV1 => r.spec.prefix.as_deref(),
+        _ => r.effective_prefix(),
+    }
+    .filter(|p| !p.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_pattern() {
+        assert!(valid_prefix("github_"));
+        assert!(valid_prefix("0a"));
+        assert!(!valid_prefix("GitHub"));
+        assert!(!valid_prefix("_x"));
+        assert!(!valid_prefix("a-b"));
+        assert_eq!(suggest_prefix("Git-Hub"), "git_hub");
+    }
+}

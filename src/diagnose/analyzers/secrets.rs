@@ -1,0 +1,109 @@
+//! The credential and CA Secrets a registration names: existence in the registration's namespace,
+//! the label its generation's controller requires, and the key. Only key names are ever read.
+
+use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
+use crate::graph::get;
+use crate::model::registration::SecretKeyRef;
+use crate::model::{Kind, ObjRef};
+use crate::snapshot::RegistrationObj;
+
+/// Checks `credentialRef` and `caCertSecretRef`.
+pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
+    let spec = &reg.view.1.spec;
+    if let Some(r) = &spec.credential_ref {
+        one(walk, reg, r, "credentialRef", "token", "credential secret");
+    }
+    if let Some(r) = &spec.ca_cert_secret_ref {
+        one(walk, reg, r, "caCertSecretRef", "ca.crt", "CA certificate secret");
+    }
+}
+
+fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, default_key: &str, what: &str) {
+    let me = reg.objref();
+    let ns = &reg.meta.namespace;
+    let secret_ref = ObjRef::secret(ns, &r.name);
+    let key = r.key.as_deref().filter(|k| !k.is_empty()).unwrap_or(default_key);
+    let labels = reg.view.0.secret_labels();
+    let origin = reg.origin.as_ref();
+    if walk.malformed_link(&me, field, Kind::Secret, ns, &r.name) {
+        return;
+    }
+    let Some(secret) = get(&walk.snap().secrets, ns, &r.name) else {
+        let elsewhere: Vec<String> = walk
+            .snap()
+            .secrets
+            .values()
+            .filter(|s| s.meta.name == r.name)
+            .map(|s| s.meta.namespace.clone())
+            .collect();
+        let hint = if elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; a Secret of that name exists in namespace {} (it must be in {ns})",
+                elsewhere.join(", ")
+            )
+        };
+        walk.link(&me, field, &secret_ref, LinkState::Fail, "not found");
+        walk.find(
+            Finding::new(
+                Code::SecretNotFound,
+                me.clone(),
+                format!("spec.{field}.name"),
+                format!("{what} {} not found in namespace {ns}{hint}", r.name),
+                Fix::say(format!("Create Secret {} in namespace {ns} with label {}=true and key {key}.", r.name, labels[0]))
+                    .target(secret_ref.clone())
+                    .yaml(format!(
+                        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {}\n  namespace: {ns}\n  labels:\n    {}: \"true\"\ntype: Opaque\nstringData:\n  {key}: <value>\n",
+                        r.name, labels[0]
+                    )),
+            )
+            .at(origin),
+        );
+        return;
+    };
+    let mut problems = Vec::new();
+    if !labels.iter().any(|l| secret.meta.labels.get(*l).is_some_and(|v| v == "true")) {
+        let has_old = ["mcp.kagenti.com/credential", "mcp.kuadrant.io/credential", "mcp.kuadrant.io/secret"]
+            .iter()
+            .find(|l| secret.meta.labels.contains_key(**l) && !labels.contains(l));
+        let hint = has_old.map_or(String::new(), |l| {
+            format!(" (it carries {l}, the label of another mcp-gateway release)")
+        });
+        problems.push(
+            Finding::new(
+                Code::SecretLabelMissing,
+                secret_ref.clone(),
+                "metadata.labels",
+                format!("{what} {} is missing required label {}=true{hint}", r.name, labels[0]),
+                Fix::say(format!("Label the Secret {}=true.", labels[0]))
+                    .command(format!("kubectl label secret {} -n {ns} {}=true", r.name, labels[0])),
+            )
+            .at(secret.origin.as_ref()),
+        );
+    }
+    if !secret.view.keys.iter().any(|k| k == key) {
+        let keys = if secret.view.keys.is_empty() { "none".to_string() } else { secret.view.keys.join(", ") };
+        problems.push(
+            Finding::new(
+                Code::SecretKeyMissing,
+                me.clone(),
+                format!("spec.{field}.key"),
+                format!("{what} {} missing key {key} (keys: {keys})", r.name),
+                Fix::say(format!(
+                    "Add key {key} to Secret {}, or set spec.{field}.key to an existing key.",
+                    r.name
+                )),
+            )
+            .at(origin),
+        );
+    }
+    let state = if problems.is_empty() { LinkState::Ok } else { LinkState::Fail };
+    let evidence = if problems.is_empty() {
+        format!("labelled, has key {key}")
+    } else {
+        problems.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ")
+    };
+    walk.link(&me, field, &secret_ref, state, evidence);
+    problems.into_iter().for_each(|f| walk.find(f));
+}

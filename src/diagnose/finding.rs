@@ -1,0 +1,309 @@
+//! Findings, chain links and the report: the data every renderer reads (the `-o json` contract).
+
+use super::catalog::Code;
+use crate::model::ObjRef;
+use crate::snapshot::Origin;
+use serde::{Serialize, Serializer};
+
+/// How bad a finding is. Ordered so that thresholds compare (`Info < Warning < Error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never changes the verdict.
+    Info,
+    /// Degrades the server or will break it under some conditions.
+    Warning,
+    /// Breaks the server.
+    Error,
+}
+
+impl Severity {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// How to fix a finding.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Fix {
+    /// One sentence: what to change.
+    pub summary: String,
+    /// The object to change or create, when it is not the finding's object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<ObjRef>,
+    /// YAML to apply or merge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yaml: Option<String>,
+    /// A command to run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+}
+
+/// One diagnosed problem.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    /// Stable code.
+    #[serde(serialize_with = "code_id")]
+    pub code: Code,
+    /// Stable name of the code.
+    pub name: &'static str,
+    /// Severity (the catalog's, or lowered when another parent works).
+    pub severity: Severity,
+    /// The object whose spec must change: the "from" end of the failing link.
+    pub object: ObjRef,
+    /// The field of `object` that holds the broken reference.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub field: String,
+    /// The Gateway API or controller reason, when one applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What is wrong, naming the real objects.
+    pub message: String,
+    /// How to fix it.
+    pub fix: Fix,
+    /// File and line of `object`, in files mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+fn code_id<S: Serializer>(code: &Code, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(code.info().id)
+}
+
+impl Finding {
+    /// A finding with the catalog's severity and reason.
+    pub fn new(
+        code: Code,
+        object: ObjRef,
+        field: impl Into<String>,
+        message: impl Into<String>,
+        fix: Fix,
+    ) -> Self {
+        let info = code.info();
+        Finding {
+            code,
+            name: info.name,
+            severity: info.severity,
+            object,
+            field: field.into(),
+            reason: info.reason.map(str::to_string),
+            message: message.into(),
+            fix,
+            origin: None,
+        }
+    }
+
+    /// Replaces the reason (e.g. with the one a controller wrote).
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Sets the origin.
+    pub fn at(mut self, origin: Option<&Origin>) -> Self {
+        self.origin = origin.cloned();
+        self
+    }
+
+    /// Sets the severity.
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
+impl Fix {
+    /// A fix that is only a sentence.
+    pub fn say(summary: impl Into<String>) -> Self {
+        Fix { summary: summary.into(), ..Fix::default() }
+    }
+
+    /// Adds YAML.
+    pub fn yaml(mut self, yaml: impl Into<String>) -> Self {
+        self.yaml = Some(yaml.into());
+        self
+    }
+
+    /// Adds the object to change or create.
+    pub fn target(mut self, target: ObjRef) -> Self {
+        self.target = Some(target);
+        self
+    }
+
+    /// Adds a command.
+    pub fn command(mut self, command: impl Into<String>) -> Self {
+        self.command = Some(command.into());
+        self
+    }
+}
+
+/// State of one link of a chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkState {
+    /// Verified.
+    Ok,
+    /// Broken.
+    Fail,
+    /// Works, with a caveat.
+    Warn,
+    /// Could not be verified.
+    Unknown,
+    /// Not checked (the input holds no objects of the kind it needs).
+    Skipped,
+}
+
+/// One link of a registration's chain.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Link {
+    /// Where the reference is written.
+    pub from: ObjRef,
+    /// What kind of reference (`targetRef`, `parentRefs[0]`, `backendRefs[0]`, ...).
+    pub relation: String,
+    /// The referenced object (equal to `from` for checks of the object itself).
+    pub to: ObjRef,
+    /// Its state.
+    pub state: LinkState,
+    /// Why: what was checked and found.
+    pub evidence: String,
+}
+
+/// The verdict on one server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Every link verified.
+    Healthy,
+    /// Warnings only.
+    Degraded,
+    /// No error, but a link could not be verified.
+    Unknown,
+    /// An error finding on the chain.
+    Broken,
+}
+
+/// `ref` of a server: which object, in which API version.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerRef {
+    /// `apiVersion` as read.
+    pub api_version: String,
+    /// Kind.
+    pub kind: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+}
+
+/// The diagnosis of one registration.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerReport {
+    /// The registration.
+    #[serde(rename = "ref")]
+    pub reference: ServerRef,
+    /// mcp-gateway releases that serve this API generation.
+    pub generation: &'static str,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Every link, in walking order.
+    pub chain: Vec<Link>,
+    /// Findings on the chain, sorted.
+    pub findings: Vec<Finding>,
+}
+
+/// `summary` counts.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Servers diagnosed.
+    pub servers: usize,
+    /// Healthy.
+    pub healthy: usize,
+    /// Broken.
+    pub broken: usize,
+    /// Degraded.
+    pub degraded: usize,
+    /// Unknown.
+    pub unknown: usize,
+}
+
+/// `metadata.source`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    /// `files` or `cluster`.
+    pub mode: &'static str,
+    /// kubeconfig context, in cluster mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// Files read, in files mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<String>>,
+}
+
+/// `metadata`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    /// Version of the doctor.
+    pub tool_version: &'static str,
+    /// Where the objects came from.
+    pub source: Source,
+    /// API versions read, per kind.
+    pub apis: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// The whole report (`apiVersion: mcp-doctor/v1alpha1`, `kind: Report`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Always `mcp-doctor/v1alpha1`.
+    pub api_version: &'static str,
+    /// Always `Report`.
+    pub kind: &'static str,
+    /// Tool and input.
+    pub metadata: Metadata,
+    /// Counts per verdict.
+    pub summary: Summary,
+    /// One entry per registration, sorted by namespace and name.
+    pub servers: Vec<ServerReport>,
+    /// Findings on objects that are on no server's chain.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Every finding, on servers and off them.
+    pub fn all_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.servers.iter().flat_map(|s| s.findings.iter()).chain(self.findings.iter())
+    }
+
+    /// The exit code of ARCHITECTURE.md: 1 when a finding reaches `fail_on`, 3 when a server is
+    /// unknown, 0 otherwise.
+    pub fn exit_code(&self, fail_on: Severity) -> u8 {
+        if self.all_findings().any(|f| f.severity >= fail_on) {
+            1
+        } else if self.servers.iter().any(|s| s.verdict == Verdict::Unknown) {
+            3
+        } else {
+            0
+        }
+    }
+}
+
+/// Sorts findings the way every output shows them: severity (worst first), object, code, field.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.object.cmp(&b.object))
+            .then_with(|| a.code.cmp(&b.code))
+            .then_with(|| a.field.cmp(&b.field))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}

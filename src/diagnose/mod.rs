@@ -1,0 +1,308 @@
+//! Diagnosis: walks the chain of every selected registration over the graph and assembles the
+//! `Report`. Pure and synchronous; the analyzers in `analyzers/` each own one stretch of the chain.
+
+pub mod analyzers;
+pub mod catalog;
+pub mod finding;
+
+use crate::graph::Graph;
+use crate::model::{Kind, ObjRef};
+use crate::snapshot::{Origin, RegistrationObj, Snapshot};
+use analyzers::{backend, extension, gateway, registration, route, secrets, status};
+pub use catalog::{CATALOG, Code, CodeInfo};
+pub use finding::{Finding, Fix, Link, LinkState, Report, Severity, Verdict};
+use finding::{Metadata, ServerRef, ServerReport, Source, Summary, sort_findings};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which registrations to diagnose.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Only registrations of this name.
+    pub name: Option<String>,
+    /// Only registrations in this namespace; `None` = every namespace.
+    pub namespace: Option<String>,
+}
+
+/// Where the objects came from, for `metadata.source`.
+#[derive(Debug, Clone)]
+pub enum SourceInfo {
+    /// `-f` files.
+    Files(Vec<String>),
+}
+
+/// The chain and findings of one registration while it is walked.
+pub struct Walk<'g, 's> {
+    /// The graph.
+    pub graph: &'g Graph<'s>,
+    /// Links so far.
+    pub chain: Vec<Link>,
+    /// Findings so far.
+    pub findings: Vec<Finding>,
+}
+
+impl<'g, 's> Walk<'g, 's> {
+    /// An empty walk over `graph`.
+    pub fn new(graph: &'g Graph<'s>) -> Self {
+        Walk { graph, chain: Vec::new(), findings: Vec::new() }
+    }
+
+    /// Records a link.
+    pub fn link(
+        &mut self,
+        from: &ObjRef,
+        relation: impl Into<String>,
+        to: &ObjRef,
+        state: LinkState,
+        evidence: impl Into<String>,
+    ) {
+        self.chain.push(Link {
+            from: from.clone(),
+            relation: relation.into(),
+            to: to.clone(),
+            state,
+            evidence: evidence.into(),
+        });
+    }
+
+    /// Records a finding.
+    pub fn find(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    /// The snapshot.
+    pub fn snap(&self) -> &'s Snapshot {
+        self.graph.snap
+    }
+
+    /// If the object is in the input but did not decode: records a failed link and the finding.
+    pub fn malformed_link(
+        &mut self,
+        from: &ObjRef,
+        relation: &str,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+    ) -> bool {
+        let Some(bad) = self.snap().malformed_object(kind, namespace, name) else { return false };
+        let evidence = format!("{} does not decode: {}", bad.objref, bad.error);
+        self.link(from, relation, &bad.objref, LinkState::Fail, evidence);
+        self.find(malformed_finding(bad));
+        true
+    }
+}
+
+/// The finding for an object that does not decode.
+pub fn malformed_finding(bad: &crate::snapshot::Malformed) -> Finding {
+    let at = if bad.field.is_empty() { String::new() } else { format!(" at {}", bad.field) };
+    Finding::new(
+        Code::ObjectMalformed,
+        bad.objref.clone(),
+        bad.field.clone(),
+        format!("{} does not decode{at}: {}", bad.objref, bad.error),
+        Fix::say(format!(
+            "Correct {} so that it matches the {} schema.",
+            if bad.field.is_empty() { "the object".to_string() } else { bad.field.clone() },
+            bad.objref.kind
+        )),
+    )
+    .at(bad.origin.as_ref())
+}
+
+/// Diagnoses every registration in `scope`.
+pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
+    let graph = Graph::new(snap);
+    let selected: Vec<&RegistrationObj> = snap
+        .registrations
+        .values()
+        .filter(|r| scope.namespace.as_deref().is_none_or(|ns| r.meta.namespace == ns))
+        .filter(|r| scope.name.as_deref().is_none_or(|n| r.meta.name == n))
+        .collect();
+
+    let mut servers = Vec::new();
+    let mut on_chain: BTreeSet<ObjRef> = BTreeSet::new();
+    let mut served_by: Vec<(Option<ObjRef>, &RegistrationObj)> = Vec::new();
+    for &reg in &selected {
+        let mut walk = Walk::new(&graph);
+        let ext = walk_registration(&mut walk, reg);
+        served_by.push((ext, reg));
+        on_chain.extend(walk.chain.iter().flat_map(|l| [l.from.clone(), l.to.clone()]));
+        servers.push((reg, walk));
+    }
+    // A prefix conflicts with registrations outside the selection too: find their extensions.
+    let prefixes: BTreeSet<&str> =
+        selected.iter().filter_map(|r| registration::effective_prefix(r)).collect();
+    for reg in snap.registrations.values() {
+        let same_prefix = registration::effective_prefix(reg).is_some_and(|p| prefixes.contains(p));
+        if same_prefix && !selected.iter().any(|s| std::ptr::eq(*s, reg)) {
+            served_by.push((walk_registration(&mut Walk::new(&graph), reg), reg));
+        }
+    }
+    registration::prefix_conflicts(&served_by, &mut servers);
+
+    let mut reports: Vec<ServerReport> =
+        servers.into_iter().map(|(reg, walk)| server_report(reg, walk)).collect();
+    reports.sort_by(|a, b| {
+        (&a.reference.namespace, &a.reference.name, &a.reference.api_version).cmp(&(
+            &b.reference.namespace,
+            &b.reference.name,
+            &b.reference.api_version,
+        ))
+    });
+
+    let mut findings = off_chain_findings(snap, scope, &selected, &on_chain);
+    sort_findings(&mut findings);
+    let summary = summarize(&reports);
+    let SourceInfo::Files(files) = source;
+    Report {
+        api_version: "mcp-doctor/v1alpha1",
+        kind: "Report",
+        metadata: Metadata {
+            tool_version: env!("CARGO_PKG_VERSION"),
+            source: Source { mode: "files", context: None, files: Some(files) },
+            apis: snap.api_versions.iter().map(|(k, v)| (k.clone(), v.iter().cloned().collect())).collect(),
+        },
+        summary,
+        servers: reports,
+        findings,
+    }
+}
+
+/// Walks one registration; returns the extension that serves it, if one does.
+fn walk_registration<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Option<ObjRef> {
+    registration::check(walk, reg);
+    let route = registration::target_route(walk, reg)?;
+    route::shape(walk, reg, route);
+    let parents = gateway::parents(walk, reg, route);
+    backend::backends(walk, route);
+    secrets::check(walk, reg);
+    status::check(walk, reg, route, &parents);
+    extension::served_by(&parents)
+}
+
+fn server_report(reg: &RegistrationObj, walk: Walk) -> ServerReport {
+    let Walk { chain, mut findings, .. } = walk;
+    dedup(&mut findings);
+    sort_findings(&mut findings);
+    let verdict = if findings.iter().any(|f| f.severity == Severity::Error) {
+        Verdict::Broken
+    } else if chain.iter().any(|l| l.state == LinkState::Unknown) {
+        Verdict::Unknown
+    } else if findings.iter().any(|f| f.severity == Severity::Warning) {
+        Verdict::Degraded
+    } else {
+        Verdict::Healthy
+    };
+    let generation = reg.view.0;
+    ServerReport {
+        reference: ServerRef {
+            api_version: reg.api_version.clone(),
+            kind: reg.kind.clone(),
+            namespace: reg.meta.namespace.clone(),
+            name: reg.meta.name.clone(),
+        },
+        generation: generation.releases(),
+        verdict,
+        chain,
+        findings,
+    }
+}
+
+fn dedup(findings: &mut Vec<Finding>) {
+    let mut seen = BTreeSet::new();
+    findings.retain(|f| seen.insert((f.code, f.object.clone(), f.field.clone(), f.message.clone())));
+}
+
+fn summarize(servers: &[ServerReport]) -> Summary {
+    let mut s = Summary { servers: servers.len(), ..Summary::default() };
+    for server in servers {
+        match server.verdict {
+            Verdict::Healthy => s.healthy += 1,
+            Verdict::Broken => s.broken += 1,
+            Verdict::Degraded => s.degraded += 1,
+            Verdict::Unknown => s.unknown += 1,
+        }
+    }
+    s
+}
+
+/// Findings that belong to no server: a name that matches nothing, malformed objects off every
+/// chain, duplicates, an input without registrations.
+fn off_chain_findings(
+    snap: &Snapshot,
+    scope: &Scope,
+    selected: &[&RegistrationObj],
+    on_chain: &BTreeSet<ObjRef>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if selected.is_empty() {
+        match &scope.name {
+            Some(name) => out.push(registration::not_found(snap, scope, name)),
+            None => {
+                let where_ = scope
+                    .namespace
+                    .as_deref()
+                    .map_or("the input".to_string(), |ns| format!("namespace {ns}"));
+                let elsewhere: BTreeSet<&str> =
+                    snap.registrations.values().map(|r| r.meta.namespace.as_str()).collect();
+                let hint = if elsewhere.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; registrations exist in namespace(s) {}",
+                        elsewhere.into_iter().collect::<Vec<_>>().join(", ")
+                    )
+                };
+                out.push(Finding::new(
+                    Code::NoRegistrations,
+                    ObjRef::new("", "Namespace", "", scope.namespace.as_deref().unwrap_or("*")),
+                    "",
+                    format!("no MCPServer or MCPServerRegistration found in {where_}{hint}"),
+                    Fix::say(
+                        "Create an MCPServerRegistration for the server, or use -n/-A to look elsewhere.",
+                    ),
+                ));
+            }
+        }
+    }
+    for bad in &snap.malformed {
+        let in_scope = scope
+            .namespace
+            .as_deref()
+            .is_none_or(|ns| bad.objref.namespace.is_empty() || bad.objref.namespace == ns);
+        if !on_chain.contains(&bad.objref) && in_scope {
+            // Registrations of the selected scope that do not decode break that server: keep error.
+            let severity = if bad.kind == Kind::Registration
+                && scope.name.as_deref().is_none_or(|n| n == bad.objref.name)
+            {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            out.push(malformed_finding(bad).severity(severity));
+        }
+    }
+    for (objref, kept, dropped) in &snap.duplicates {
+        let place =
+            |o: &Option<Origin>| o.as_ref().map_or("stdin".to_string(), |o| format!("{}:{}", o.file, o.line));
+        out.push(
+            Finding::new(
+                Code::DuplicateObject,
+                objref.clone(),
+                "",
+                format!(
+                    "{objref} is defined twice ({} and {}); the later definition is used",
+                    place(dropped),
+                    place(kept)
+                ),
+                Fix::say("Remove one of the two definitions."),
+            )
+            .at(kept.as_ref()),
+        );
+    }
+    out
+}
+
+/// API versions of each kind seen, as the report shows them.
+pub fn api_versions(snap: &Snapshot) -> BTreeMap<String, Vec<String>> {
+    snap.api_versions.iter().map(|(k, v)| (k.clone(), v.iter().cloned().collect())).collect()
+}

@@ -1,0 +1,111 @@
+//! ReferenceGrant matching (`gateway-api.md` §5): a grant in the **target** namespace whose `from`
+//! names the referrer's group, kind and namespace and whose `to` names the target's group and kind
+//! (and name, when set). Misses are explained: a grant in the wrong namespace, or which field of a
+//! nearby grant does not match.
+
+use super::in_namespace;
+use crate::model::{ObjRef, ReferenceGrant};
+use crate::snapshot::{Obj, Snapshot};
+
+/// The referrer.
+#[derive(Debug, Clone)]
+pub struct From<'a> {
+    /// Referrer group.
+    pub group: &'a str,
+    /// Referrer kind.
+    pub kind: &'a str,
+    /// Referrer namespace.
+    pub namespace: &'a str,
+}
+
+/// The referenced object.
+#[derive(Debug, Clone)]
+pub struct To<'a> {
+    /// Target group (`""` for core).
+    pub group: &'a str,
+    /// Target kind.
+    pub kind: &'a str,
+    /// Target namespace (where the grant must live).
+    pub namespace: &'a str,
+    /// Target name.
+    pub name: &'a str,
+}
+
+/// Why no grant permits a reference.
+#[derive(Debug, Clone, Default)]
+pub struct GrantMiss {
+    /// Grants that would permit it but live in the referrer's namespace instead of the target's.
+    pub misplaced: Vec<ObjRef>,
+    /// Grants in the target namespace that do not match, with the first mismatch.
+    pub near_misses: Vec<(ObjRef, String)>,
+}
+
+/// Finds the grant that permits `from` → `to`.
+pub fn check(snap: &Snapshot, from: &From, to: &To) -> Result<ObjRef, GrantMiss> {
+    let mut miss = GrantMiss::default();
+    for grant in in_namespace(&snap.reference_grants, to.namespace) {
+        match mismatch(grant, from, to) {
+            None => return Ok(grant.objref()),
+            Some(why) => miss.near_misses.push((grant.objref(), why)),
+        }
+    }
+    // The classic mistake: the grant was created next to the referrer instead of the target.
+    if from.namespace != to.namespace {
+        for grant in in_namespace(&snap.reference_grants, from.namespace) {
+            if mismatch(grant, from, to).is_none() {
+                miss.misplaced.push(grant.objref());
+            }
+        }
+    }
+    Err(miss)
+}
+
+/// The first reason `grant` does not permit `from` → `to` (ignoring where the grant lives).
+fn mismatch(grant: &Obj<ReferenceGrant>, from: &From, to: &To) -> Option<String> {
+    let spec = &grant.view.spec;
+    let from_ok = spec
+        .from
+        .iter()
+        .any(|f| f.group == from.group && f.kind == from.kind && f.namespace == from.namespace);
+    if !from_ok {
+        let near = spec.from.iter().find(|f| f.kind == from.kind).or(spec.from.first());
+        return Some(match near {
+            None => "spec.from is empty".into(),
+            Some(f) if f.namespace != from.namespace => {
+                format!("spec.from names namespace {:?}, not {:?}", f.namespace, from.namespace)
+            }
+            Some(f) if f.group != from.group => {
+                format!("spec.from names group {:?}, not {:?}", f.group, from.group)
+            }
+            Some(f) => format!("spec.from names kind {:?}, not {:?}", f.kind, from.kind),
+        });
+    }
+    let to_ok = spec.to.iter().any(|t| {
+        t.group == to.group
+            && t.kind == to.kind
+            && t.name.as_deref().is_none_or(|n| n.is_empty() || n == to.name)
+    });
+    if !to_ok {
+        let near = spec.to.iter().find(|t| t.kind == to.kind).or(spec.to.first());
+        return Some(match near {
+            None => "spec.to is empty".into(),
+            Some(t) if t.group != to.group => {
+                format!("spec.to names group {:?}, not {:?}", t.group, to.group)
+            }
+            Some(t) if t.kind != to.kind => format!("spec.to names kind {:?}, not {:?}", t.kind, to.kind),
+            Some(t) => {
+                format!("spec.to names {} {:?}, not {:?}", to.kind, t.name.as_deref().unwrap_or(""), to.name)
+            }
+        });
+    }
+    None
+}
+
+/// A complete ReferenceGrant that permits `from` → `to`, as YAML.
+pub fn grant_yaml(name: &str, from: &From, to: &To, api_version: &str) -> String {
+    let to_group = if to.group.is_empty() { "\"\"" } else { to.group };
+    format!(
+        "apiVersion: {api_version}\nkind: ReferenceGrant\nmetadata:\n  name: {name}\n  namespace: {}\nspec:\n  from:\n  - group: {}\n    kind: {}\n    namespace: {}\n  to:\n  - group: {to_group}\n    kind: {}\n    name: {}\n",
+        to.namespace, from.group, from.kind, from.namespace, to.kind, to.name
+    )
+}

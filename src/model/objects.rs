@@ -1,0 +1,480 @@
+//! Lenient typed views of the Kubernetes and Gateway API objects on a registration's chain.
+//!
+//! Every defaulted field is an `Option` or defaults to empty: the API server applies CRD defaults on
+//! admission, files on disk do not, and the graph applies the Gateway API defaults itself. Enum-like
+//! fields stay strings so that an unknown value is a finding, not a decode error.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// `metadata` of any object.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Meta {
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace` (filled from `-n` or `default` when absent).
+    pub namespace: String,
+    /// `metadata.labels`.
+    pub labels: BTreeMap<String, String>,
+    /// `metadata.annotations`.
+    pub annotations: BTreeMap<String, String>,
+    /// `metadata.generation`, set by the API server.
+    pub generation: Option<i64>,
+    /// `metadata.creationTimestamp` (RFC 3339), set by the API server.
+    pub creation_timestamp: Option<String>,
+    /// `metadata.uid`.
+    pub uid: Option<String>,
+    /// `metadata.deletionTimestamp`.
+    pub deletion_timestamp: Option<String>,
+    /// `metadata.finalizers`.
+    pub finalizers: Vec<String>,
+}
+
+/// A `metav1.Condition`, tolerant of missing fields.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Condition {
+    /// Condition type (`Accepted`, `Ready`, ...).
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// `True`, `False` or `Unknown`.
+    pub status: String,
+    /// Machine-readable reason.
+    pub reason: String,
+    /// Human-readable message.
+    pub message: String,
+    /// Generation of the spec the condition describes.
+    pub observed_generation: Option<i64>,
+}
+
+/// Finds the condition of `type_` in a condition list.
+pub fn condition<'a>(conditions: &'a [Condition], type_: &str) -> Option<&'a Condition> {
+    conditions.iter().find(|c| c.type_ == type_)
+}
+
+/// `metav1.LabelSelector`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LabelSelector {
+    /// Labels that must be equal.
+    pub match_labels: BTreeMap<String, String>,
+    /// Set-based requirements.
+    pub match_expressions: Vec<LabelSelectorRequirement>,
+}
+
+/// One `matchExpressions` entry.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct LabelSelectorRequirement {
+    /// Label key.
+    pub key: String,
+    /// `In`, `NotIn`, `Exists`, `DoesNotExist`.
+    pub operator: String,
+    /// Values for `In`/`NotIn`.
+    pub values: Vec<String>,
+}
+
+impl LabelSelector {
+    /// Whether `labels` satisfy the selector; an unknown operator matches nothing.
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+            && self.match_expressions.iter().all(|e| {
+                let value = labels.get(&e.key);
+                match e.operator.as_str() {
+                    "In" => value.is_some_and(|v| e.values.contains(v)),
+                    "NotIn" => value.is_none_or(|v| !e.values.contains(v)),
+                    "Exists" => value.is_some(),
+                    "DoesNotExist" => value.is_none(),
+                    _ => false,
+                }
+            })
+    }
+}
+
+/// `HTTPRoute` spec and status.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct HttpRoute {
+    /// `spec`.
+    pub spec: HttpRouteSpec,
+    /// `status`.
+    pub status: RouteStatus,
+}
+
+/// `HTTPRoute.spec`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct HttpRouteSpec {
+    /// `parentRefs`.
+    pub parent_refs: Vec<ParentRef>,
+    /// `hostnames`.
+    pub hostnames: Vec<String>,
+    /// `rules`.
+    pub rules: Vec<HttpRouteRule>,
+}
+
+/// One `HTTPRoute` rule (only what the chain needs).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct HttpRouteRule {
+    /// `backendRefs`.
+    pub backend_refs: Vec<BackendRef>,
+}
+
+/// A `parentRef` as written (defaults are applied by the graph).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ParentRef {
+    /// Group, default `gateway.networking.k8s.io`.
+    pub group: Option<String>,
+    /// Kind, default `Gateway`.
+    pub kind: Option<String>,
+    /// Namespace, default the route's.
+    pub namespace: Option<String>,
+    /// Parent name.
+    pub name: String,
+    /// Listener name.
+    pub section_name: Option<String>,
+    /// Listener port.
+    pub port: Option<i64>,
+}
+
+/// A `backendRef` as written (defaults are applied by the graph).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct BackendRef {
+    /// Group, default core (`""`).
+    pub group: Option<String>,
+    /// Kind, default `Service`.
+    pub kind: Option<String>,
+    /// Target name.
+    pub name: String,
+    /// Namespace, default the route's.
+    pub namespace: Option<String>,
+    /// Port (required for Services).
+    pub port: Option<i64>,
+    /// Weight, default 1.
+    pub weight: Option<i64>,
+}
+
+/// Route `status`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RouteStatus {
+    /// One entry per (parentRef, controller).
+    pub parents: Vec<RouteParentStatus>,
+}
+
+/// One `status.parents[]` entry.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RouteParentStatus {
+    /// The parentRef the entry describes.
+    pub parent_ref: ParentRef,
+    /// The controller that wrote it.
+    pub controller_name: String,
+    /// `Accepted`, `ResolvedRefs`, ...
+    pub conditions: Vec<Condition>,
+}
+
+/// `Gateway` spec and status.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Gateway {
+    /// `spec`.
+    pub spec: GatewaySpec,
+    /// `status`.
+    pub status: GatewayStatus,
+}
+
+/// `Gateway.spec`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GatewaySpec {
+    /// `gatewayClassName`.
+    pub gateway_class_name: String,
+    /// `listeners`.
+    pub listeners: Vec<Listener>,
+    /// `allowedListeners` (ListenerSets), default `from: None`.
+    pub allowed_listeners: Option<AllowedListeners>,
+}
+
+/// `Gateway.spec.allowedListeners`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AllowedListeners {
+    /// `namespaces`.
+    pub namespaces: Option<FromNamespaces>,
+}
+
+/// A listener of a Gateway or ListenerSet.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Listener {
+    /// Listener name (the `sectionName` routes use).
+    pub name: String,
+    /// Hostname; absent matches every host.
+    pub hostname: Option<String>,
+    /// Port.
+    pub port: i64,
+    /// Protocol (`HTTP`, `HTTPS`, `TLS`, `TCP`, `UDP`, or a custom one).
+    pub protocol: String,
+    /// `allowedRoutes`, default `namespaces.from: Same`.
+    pub allowed_routes: Option<AllowedRoutes>,
+}
+
+/// `listeners[].allowedRoutes`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AllowedRoutes {
+    /// Which namespaces may attach routes.
+    pub namespaces: Option<FromNamespaces>,
+    /// Which route kinds may attach.
+    pub kinds: Option<Vec<RouteGroupKind>>,
+}
+
+/// `{from, selector}` of `allowedRoutes.namespaces` and `allowedListeners.namespaces`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FromNamespaces {
+    /// `Same` (default), `All`, `Selector` (and `None` for listeners).
+    pub from: Option<String>,
+    /// Label selector for `from: Selector`.
+    pub selector: Option<LabelSelector>,
+}
+
+/// `allowedRoutes.kinds[]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RouteGroupKind {
+    /// Group, default `gateway.networking.k8s.io`.
+    pub group: Option<String>,
+    /// Route kind.
+    pub kind: String,
+}
+
+/// `Gateway.status`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct GatewayStatus {
+    /// `Accepted`, `Programmed`, ...
+    pub conditions: Vec<Condition>,
+    /// Per-listener status.
+    pub listeners: Vec<ListenerStatus>,
+}
+
+/// `status.listeners[]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListenerStatus {
+    /// Listener name.
+    pub name: String,
+    /// Routes attached to it.
+    pub attached_routes: Option<i64>,
+    /// Listener conditions.
+    pub conditions: Vec<Condition>,
+}
+
+/// `ListenerSet` (a set of listeners attached to a Gateway).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ListenerSet {
+    /// `spec`.
+    pub spec: ListenerSetSpec,
+}
+
+/// `ListenerSet.spec`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListenerSetSpec {
+    /// The Gateway the listeners attach to.
+    pub parent_ref: ParentRef,
+    /// Listeners.
+    pub listeners: Vec<Listener>,
+}
+
+/// `GatewayClass`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct GatewayClass {
+    /// `spec`.
+    pub spec: GatewayClassSpec,
+    /// `status`.
+    pub status: ConditionsStatus,
+}
+
+/// `GatewayClass.spec`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GatewayClassSpec {
+    /// The controller that implements the class.
+    pub controller_name: String,
+}
+
+/// A status that holds only conditions.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ConditionsStatus {
+    /// Conditions.
+    pub conditions: Vec<Condition>,
+}
+
+/// `ReferenceGrant` (v1 and v1beta1 share the schema).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReferenceGrant {
+    /// `spec`.
+    pub spec: ReferenceGrantSpec,
+}
+
+/// `ReferenceGrant.spec`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReferenceGrantSpec {
+    /// Trusted referrers.
+    pub from: Vec<GrantFrom>,
+    /// Objects of the grant's namespace that may be referenced.
+    pub to: Vec<GrantTo>,
+}
+
+/// `ReferenceGrant.spec.from[]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct GrantFrom {
+    /// Referrer group.
+    pub group: String,
+    /// Referrer kind.
+    pub kind: String,
+    /// Referrer namespace.
+    pub namespace: String,
+}
+
+/// `ReferenceGrant.spec.to[]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct GrantTo {
+    /// Target group (`""` for core).
+    pub group: String,
+    /// Target kind.
+    pub kind: String,
+    /// Target name; absent or empty = every object of that kind.
+    pub name: Option<String>,
+}
+
+/// core `Service`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Service {
+    /// `spec`.
+    pub spec: ServiceSpec,
+}
+
+/// `Service.spec`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ServiceSpec {
+    /// `ClusterIP` (default), `NodePort`, `LoadBalancer`, `ExternalName`.
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// Ports.
+    pub ports: Vec<ServicePort>,
+    /// Target host of an `ExternalName` Service.
+    pub external_name: Option<String>,
+    /// Pod selector; absent for selector-less Services with manual EndpointSlices.
+    pub selector: Option<BTreeMap<String, String>>,
+}
+
+/// `Service.spec.ports[]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ServicePort {
+    /// Port name.
+    pub name: Option<String>,
+    /// Service port (what a backendRef's `port` names).
+    pub port: i64,
+    /// Application protocol.
+    pub app_protocol: Option<String>,
+}
+
+/// `discovery.k8s.io/v1` `EndpointSlice`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EndpointSlice {
+    /// Endpoints.
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// One endpoint of an EndpointSlice.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Endpoint {
+    /// Addresses.
+    pub addresses: Vec<String>,
+    /// Readiness.
+    pub conditions: EndpointConditions,
+}
+
+/// `endpoints[].conditions`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EndpointConditions {
+    /// `ready`; absent means ready ("unknown state should be interpreted as ready").
+    pub ready: Option<bool>,
+}
+
+impl Endpoint {
+    /// Whether traffic may be sent to this endpoint.
+    pub fn is_ready(&self) -> bool {
+        self.conditions.ready.unwrap_or(true)
+    }
+}
+
+/// core `Secret`: only its type and the names of its keys. Values are never decoded or kept.
+#[derive(Debug, Clone, Default)]
+pub struct SecretKeys {
+    /// `type`.
+    pub type_: Option<String>,
+    /// Names of the keys in `data` and `stringData`.
+    pub keys: Vec<String>,
+}
+
+/// core `Namespace` (only labels matter, and they live in `Meta`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Namespace {}
+
+/// `MCPGatewayExtension` of any generation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Extension {
+    /// `spec`.
+    pub spec: ExtensionSpec,
+    /// `status`.
+    pub status: ConditionsStatus,
+}
+
+/// `MCPGatewayExtension.spec`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ExtensionSpec {
+    /// The Gateway (and listener) it serves.
+    pub target_ref: ExtensionTargetRef,
+    /// Public host, required when the listener has no hostname.
+    pub public_host: Option<String>,
+}
+
+/// `MCPGatewayExtension.spec.targetRef`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ExtensionTargetRef {
+    /// Group (always `gateway.networking.k8s.io`).
+    pub group: Option<String>,
+    /// Kind (always `Gateway`).
+    pub kind: Option<String>,
+    /// Gateway name.
+    pub name: String,
+    /// Gateway namespace; not defaulted by the controller.
+    pub namespace: Option<String>,
+    /// Listener name (required since v0.5.1).
+    pub section_name: Option<String>,
+}

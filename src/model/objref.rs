@@ -1,0 +1,154 @@
+//! Object identity: `ObjRef` (group, kind, namespace, name) and the table of kinds the doctor knows.
+
+use serde::Serialize;
+use std::fmt;
+
+/// The API group of the Gateway API.
+pub const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
+
+/// The kinds the doctor reads. Anything else in the input is ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Kind {
+    /// An MCP server registration of any generation (`MCPServer` or `MCPServerRegistration`).
+    Registration,
+    /// `MCPGatewayExtension` of `mcp.kagenti.com` or `mcp.kuadrant.io`.
+    Extension,
+    /// `gateway.networking.k8s.io` `HTTPRoute`.
+    HttpRoute,
+    /// `gateway.networking.k8s.io` `Gateway`.
+    Gateway,
+    /// `gateway.networking.k8s.io` `GatewayClass`.
+    GatewayClass,
+    /// `gateway.networking.k8s.io` `ListenerSet` (and the experimental `XListenerSet`).
+    ListenerSet,
+    /// `gateway.networking.k8s.io` `ReferenceGrant` (v1 or v1beta1).
+    ReferenceGrant,
+    /// core `Service`.
+    Service,
+    /// `discovery.k8s.io` `EndpointSlice`.
+    EndpointSlice,
+    /// core `Secret` (metadata and key names only).
+    Secret,
+    /// core `Namespace`.
+    Namespace,
+}
+
+impl Kind {
+    /// Classifies an `apiVersion`/`kind` pair; `None` for kinds the doctor ignores.
+    pub fn classify(api_version: &str, kind: &str) -> Option<Kind> {
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let mcp = matches!(group, "mcp.kagenti.com" | "mcp.kuadrant.io");
+        Some(match (group, kind) {
+            (_, "MCPServer" | "MCPServerRegistration") if mcp => Kind::Registration,
+            (_, "MCPGatewayExtension") if mcp => Kind::Extension,
+            (GATEWAY_GROUP, "HTTPRoute") => Kind::HttpRoute,
+            (GATEWAY_GROUP, "Gateway") => Kind::Gateway,
+            (GATEWAY_GROUP, "GatewayClass") => Kind::GatewayClass,
+            (GATEWAY_GROUP, "ListenerSet") | ("gateway.networking.x-k8s.io", "XListenerSet") => {
+                Kind::ListenerSet
+            }
+            (GATEWAY_GROUP, "ReferenceGrant") => Kind::ReferenceGrant,
+            ("", "Service") => Kind::Service,
+            ("discovery.k8s.io", "EndpointSlice") => Kind::EndpointSlice,
+            ("", "Secret") => Kind::Secret,
+            ("", "Namespace") => Kind::Namespace,
+            _ => return None,
+        })
+    }
+
+    /// Whether objects of this kind live in a namespace.
+    pub fn namespaced(self) -> bool {
+        !matches!(self, Kind::GatewayClass | Kind::Namespace)
+    }
+}
+
+/// The identity of one object: what a finding blames and what a chain link points at.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ObjRef {
+    /// API group, empty for the core group.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    /// Kind as written in manifests (`HTTPRoute`, `MCPServerRegistration`).
+    pub kind: String,
+    /// Namespace, empty for cluster-scoped objects.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+    /// Object name.
+    pub name: String,
+}
+
+impl ObjRef {
+    /// Builds a reference from its parts.
+    pub fn new(group: &str, kind: &str, namespace: &str, name: &str) -> Self {
+        ObjRef {
+            group: group.to_string(),
+            kind: kind.to_string(),
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+        }
+    }
+
+    /// `HTTPRoute` in `namespace`.
+    pub fn route(namespace: &str, name: &str) -> Self {
+        Self::new(GATEWAY_GROUP, "HTTPRoute", namespace, name)
+    }
+
+    /// `Gateway` in `namespace`.
+    pub fn gateway(namespace: &str, name: &str) -> Self {
+        Self::new(GATEWAY_GROUP, "Gateway", namespace, name)
+    }
+
+    /// core `Service` in `namespace`.
+    pub fn service(namespace: &str, name: &str) -> Self {
+        Self::new("", "Service", namespace, name)
+    }
+
+    /// core `Secret` in `namespace`.
+    pub fn secret(namespace: &str, name: &str) -> Self {
+        Self::new("", "Secret", namespace, name)
+    }
+
+    /// `ReferenceGrant` in `namespace`.
+    pub fn reference_grant(namespace: &str, name: &str) -> Self {
+        Self::new(GATEWAY_GROUP, "ReferenceGrant", namespace, name)
+    }
+
+    /// `namespace/name`, or `name` for cluster-scoped objects.
+    pub fn ns_name(&self) -> String {
+        if self.namespace.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}/{}", self.namespace, self.name)
+        }
+    }
+}
+
+impl fmt::Display for ObjRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.kind, self.ns_name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_every_generation_and_ignores_the_rest() {
+        for (v, k) in [
+            ("mcp.kagenti.com/v1alpha1", "MCPServer"),
+            ("mcp.kagenti.com/v1alpha1", "MCPServerRegistration"),
+            ("mcp.kuadrant.io/v1alpha1", "MCPServerRegistration"),
+            ("mcp.kuadrant.io/v1", "MCPServerRegistration"),
+        ] {
+            assert_eq!(Kind::classify(v, k), Some(Kind::Registration), "{v} {k}");
+        }
+        assert_eq!(
+            Kind::classify("gateway.networking.k8s.io/v1beta1", "ReferenceGrant"),
+            Some(Kind::ReferenceGrant)
+        );
+        assert_eq!(Kind::classify("v1", "Service"), Some(Kind::Service));
+        assert_eq!(Kind::classify("apps/v1", "Deployment"), None);
+        assert_eq!(Kind::classify("example.com/v1", "Service"), None);
+    }
+}

@@ -1,0 +1,66 @@
+//! `explain CODE`, `explain --list`, and `docs/findings.md`, all generated from the catalog.
+
+use crate::diagnose::{CATALOG, CodeInfo};
+use std::fmt::Write;
+
+/// The explanation of one code.
+pub fn explain(info: &CodeInfo) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {} ({})", info.id, info.name, info.severity.as_str());
+    if let Some(r) = info.reason {
+        let _ = writeln!(out, "reason: {r}");
+    }
+    let _ = writeln!(out, "\n{}\n", capitalize(info.title));
+    let _ = writeln!(out, "Why it breaks the gateway:\n  {}\n", info.why);
+    let _ = writeln!(out, "How to fix it:\n  {}", info.fix);
+    out
+}
+
+/// One line per code.
+pub fn list() -> String {
+    let mut out = String::new();
+    for c in CATALOG {
+        let _ = writeln!(out, "{}  {:<8} {:<38} {}", c.id, c.severity.as_str(), c.name, c.title);
+    }
+    out
+}
+
+/// `docs/findings.md`.
+pub fn findings_markdown() -> String {
+    let mut out = String::from(
+        "# Findings\n\n<!-- Generated from src/diagnose/catalog.rs by `kubectl mcp-doctor explain --markdown`; do not edit. -->\n\n\
+         Every finding the doctor reports has a stable code. `kubectl mcp-doctor explain CODE` prints the same text.\n\n\
+         | Code | Name | Severity | Reason | What is wrong |\n|---|---|---|---|---|\n",
+    );
+    for c in CATALOG {
+        let _ = writeln!(
+            out,
+            "| [{}](#{}) | `{}` | {} | {} | {} |",
+            c.id,
+            c.id.to_lowercase(),
+            c.name,
+            c.severity.as_str(),
+            c.reason.unwrap_or(""),
+            c.title.replace('|', "\\|")
+        );
+    }
+    for c in CATALOG {
+        let _ = write!(out, "\n## {}\n\n`{}` · {}", c.id, c.name, c.severity.as_str());
+        if let Some(r) = c.reason {
+            let _ = write!(out, " · reason `{r}`");
+        }
+        let _ = write!(
+            out,
+            "\n\n{}.\n\n**Why it breaks the gateway.** {}\n\n**Fix.** {}\n",
+            capitalize(c.title),
+            c.why,
+            c.fix
+        );
+    }
+    out
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or(String::new(), |c| c.to_uppercase().collect::<String>() + chars.as_str())
+}

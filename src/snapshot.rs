@@ -1,0 +1,338 @@
+//! The immutable set of objects one diagnosis looks at, decoded into typed views and keyed by
+//! namespace and name. Building it never fails: an object that does not decode is kept as a
+//! `Malformed` entry (with the field that broke) so that the analyzers can report it.
+
+use crate::model::EndpointSlice;
+use crate::model::{
+    Extension, Gateway, GatewayClass, Generation, HttpRoute, Kind, ListenerSet, Meta, Namespace, ObjRef,
+    ReferenceGrant, Registration, SecretKeys, Service,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where an object came from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Origin {
+    /// File path as given (`-` for stdin).
+    pub file: String,
+    /// 1-based line of the object's first key.
+    pub line: u64,
+}
+
+/// One object as read, before decoding.
+#[derive(Debug, Clone)]
+pub struct RawObject {
+    /// The object as generic JSON.
+    pub value: Value,
+    /// File and line, in files mode.
+    pub origin: Option<Origin>,
+}
+
+/// A decoded object: metadata, typed view, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Obj<T> {
+    /// `apiVersion` as written.
+    pub api_version: String,
+    /// `kind` as written.
+    pub kind: String,
+    /// `metadata`.
+    pub meta: Meta,
+    /// The typed view.
+    pub view: T,
+    /// File and line, in files mode.
+    pub origin: Option<Origin>,
+}
+
+impl<T> Obj<T> {
+    /// The object's identity.
+    pub fn objref(&self) -> ObjRef {
+        let group = self.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        ObjRef::new(group, &self.kind, &self.meta.namespace, &self.meta.name)
+    }
+}
+
+/// A registration with its generation.
+pub type RegistrationObj = Obj<(Generation, Registration)>;
+
+/// An object of a kind the doctor needs that could not be decoded.
+#[derive(Debug, Clone)]
+pub struct Malformed {
+    /// Its identity, as far as it could be read.
+    pub objref: ObjRef,
+    /// Which kind it was meant to be.
+    pub kind: Kind,
+    /// The field that did not decode (`spec.ports[0].port`), empty when unknown.
+    pub field: String,
+    /// What is wrong with it.
+    pub error: String,
+    /// File and line.
+    pub origin: Option<Origin>,
+}
+
+/// Objects keyed by `(namespace, name)`.
+pub type Store<T> = BTreeMap<(String, String), Obj<T>>;
+
+/// Every object of the diagnosis, by kind.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Registrations of every generation.
+    pub registrations: Store<(Generation, Registration)>,
+    /// MCPGatewayExtensions of every generation.
+    pub extensions: Store<Extension>,
+    /// HTTPRoutes.
+    pub routes: Store<HttpRoute>,
+    /// Gateways.
+    pub gateways: Store<Gateway>,
+    /// GatewayClasses (namespace is empty).
+    pub gateway_classes: Store<GatewayClass>,
+    /// ListenerSets.
+    pub listener_sets: Store<ListenerSet>,
+    /// ReferenceGrants (v1 and v1beta1).
+    pub reference_grants: Store<ReferenceGrant>,
+    /// Services.
+    pub services: Store<Service>,
+    /// EndpointSlices.
+    pub endpoint_slices: Store<EndpointSlice>,
+    /// Secrets (key names only).
+    pub secrets: Store<SecretKeys>,
+    /// Namespaces (namespace is empty).
+    pub namespaces: Store<Namespace>,
+    /// Objects that did not decode.
+    pub malformed: Vec<Malformed>,
+    /// Objects defined more than once with different content: (kept, dropped) origins.
+    pub duplicates: Vec<(ObjRef, Option<Origin>, Option<Origin>)>,
+    /// `apiVersion`s seen per kind name, for the report's `metadata.apis`.
+    pub api_versions: BTreeMap<String, BTreeSet<String>>,
+    /// Kinds of which the input held at least one object (malformed ones included).
+    pub kinds_present: BTreeSet<Kind>,
+}
+
+impl Snapshot {
+    /// Decodes raw objects. Objects without a namespace get `default_namespace`; unknown kinds are
+    /// ignored; later definitions of the same object replace earlier ones, as `kubectl apply` would.
+    pub fn build(raw: Vec<RawObject>, default_namespace: &str) -> Snapshot {
+        let mut snap = Snapshot::default();
+        for obj in raw {
+            snap.add(obj, default_namespace);
+        }
+        snap
+    }
+
+    fn add(&mut self, raw: RawObject, default_namespace: &str) {
+        let RawObject { mut value, origin } = raw;
+        let api_version = str_at(&value, "apiVersion");
+        let kind_name = str_at(&value, "kind");
+        let Some(kind) = Kind::classify(&api_version, &kind_name) else { return };
+        self.kinds_present.insert(kind);
+        self.api_versions.entry(kind_name.clone()).or_default().insert(api_version.clone());
+        if kind == Kind::Secret {
+            strip_secret_values(&mut value);
+        }
+        if kind.namespaced() {
+            if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+                let empty = meta.get("namespace").and_then(Value::as_str).is_none_or(str::is_empty);
+                if empty {
+                    meta.insert("namespace".into(), Value::String(default_namespace.to_string()));
+                }
+            } else if value.is_object() {
+                value["metadata"] = serde_json::json!({"namespace": default_namespace});
+            }
+        }
+        let meta = match decode::<Meta>(value.get("metadata").cloned().unwrap_or(Value::Null)) {
+            Ok(meta) => meta,
+            Err((field, error)) => {
+                let field =
+                    if field.is_empty() { "metadata".to_string() } else { format!("metadata.{field}") };
+                return self.malformed(kind, &api_version, &kind_name, "", "", field, error, origin);
+            }
+        };
+        if meta.name.is_empty() {
+            let (ns, error) = (meta.namespace.clone(), "metadata.name is missing".to_string());
+            return self.malformed(
+                kind,
+                &api_version,
+                &kind_name,
+                &ns,
+                "",
+                "metadata.name".into(),
+                error,
+                origin,
+            );
+        }
+        let view = Decoded { api_version: &api_version, kind_name: &kind_name, meta, value, origin };
+        match kind {
+            Kind::Registration => match Generation::of(&api_version, &kind_name) {
+                Some(generation) => {
+                    let reg = view.decode().map(|r: Obj<Registration>| map_view(r, |r| (generation, r)));
+                    self.keep(reg, |s| &mut s.registrations);
+                }
+                None => {
+                    let error = format!(
+                        "unknown API version {api_version} of {kind_name}: the doctor knows mcp.kagenti.com/v1alpha1, mcp.kuadrant.io/v1alpha1 and mcp.kuadrant.io/v1"
+                    );
+                    let (ns, name) = (view.meta.namespace.clone(), view.meta.name.clone());
+                    self.malformed(
+                        kind,
+                        &api_version,
+                        &kind_name,
+                        &ns,
+                        &name,
+                        "apiVersion".into(),
+                        error,
+                        view.origin,
+                    );
+                }
+            },
+            Kind::Extension => self.keep(view.decode(), |s| &mut s.extensions),
+            Kind::HttpRoute => self.keep(view.decode(), |s| &mut s.routes),
+            Kind::Gateway => self.keep(view.decode(), |s| &mut s.gateways),
+            Kind::GatewayClass => self.keep(view.decode(), |s| &mut s.gateway_classes),
+            Kind::ListenerSet => self.keep(view.decode(), |s| &mut s.listener_sets),
+            Kind::ReferenceGrant => self.keep(view.decode(), |s| &mut s.reference_grants),
+            Kind::Service => self.keep(view.decode(), |s| &mut s.services),
+            Kind::EndpointSlice => self.keep(view.decode(), |s| &mut s.endpoint_slices),
+            Kind::Namespace => self.keep(view.decode(), |s| &mut s.namespaces),
+            Kind::Secret => {
+                let keys = secret_keys(&view.value);
+                self.keep(Ok(view.into_obj(keys)), |s| &mut s.secrets);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // one call site per failure shape; a struct would only rename them
+    fn malformed(
+        &mut self,
+        kind: Kind,
+        api_version: &str,
+        kind_name: &str,
+        namespace: &str,
+        name: &str,
+        field: String,
+        error: String,
+        origin: Option<Origin>,
+    ) {
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let ns = if kind.namespaced() { namespace } else { "" };
+        let objref = ObjRef::new(group, kind_name, ns, if name.is_empty() { "<unnamed>" } else { name });
+        self.malformed.push(Malformed { objref, kind, field, error, origin });
+    }
+
+    /// Stores a decoded object (a later definition replaces an earlier one) or its failure.
+    fn keep<T>(
+        &mut self,
+        decoded: Result<Obj<T>, Box<Malformed>>,
+        store: impl FnOnce(&mut Snapshot) -> &mut Store<T>,
+    ) {
+        match decoded {
+            Ok(obj) => {
+                let key = (obj.meta.namespace.clone(), obj.meta.name.clone());
+                let (objref, origin) = (obj.objref(), obj.origin.clone());
+                if let Some(old) = store(self).insert(key, obj) {
+                    self.duplicates.push((objref, origin, old.origin));
+                }
+            }
+            Err(bad) => self.malformed.push(*bad),
+        }
+    }
+
+    /// Whether the input held any object of `kind`.
+    pub fn has_kind(&self, kind: Kind) -> bool {
+        self.kinds_present.contains(&kind)
+    }
+
+    /// The malformed object with this identity, if any.
+    pub fn malformed_object(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Malformed> {
+        self.malformed
+            .iter()
+            .find(|m| m.kind == kind && m.objref.namespace == namespace && m.objref.name == name)
+    }
+}
+
+/// An object whose metadata decoded, waiting for its typed view.
+struct Decoded<'a> {
+    api_version: &'a str,
+    kind_name: &'a str,
+    meta: Meta,
+    value: Value,
+    origin: Option<Origin>,
+}
+
+impl Decoded<'_> {
+    fn into_obj<T>(self, view: T) -> Obj<T> {
+        Obj {
+            api_version: self.api_version.to_string(),
+            kind: self.kind_name.to_string(),
+            meta: self.meta,
+            view,
+            origin: self.origin,
+        }
+    }
+
+    /// Decodes the typed view; a failure becomes a `Malformed` entry.
+    fn decode<T: DeserializeOwned>(mut self) -> Result<Obj<T>, Box<Malformed>> {
+        let mut value = std::mem::take(&mut self.value);
+        if let Some(map) = value.as_object_mut() {
+            map.remove("metadata");
+        }
+        match decode::<T>(value) {
+            Ok(view) => Ok(self.into_obj(view)),
+            Err((field, error)) => {
+                let kind = Kind::classify(self.api_version, self.kind_name).unwrap_or(Kind::Service);
+                let group = self.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+                let ns = if kind.namespaced() { self.meta.namespace.as_str() } else { "" };
+                let objref = ObjRef::new(group, self.kind_name, ns, &self.meta.name);
+                Err(Box::new(Malformed { objref, kind, field, error, origin: self.origin }))
+            }
+        }
+    }
+}
+
+fn map_view<T, U>(obj: Obj<T>, f: impl FnOnce(T) -> U) -> Obj<U> {
+    Obj {
+        api_version: obj.api_version,
+        kind: obj.kind,
+        meta: obj.meta,
+        view: f(obj.view),
+        origin: obj.origin,
+    }
+}
+
+/// Decodes `value` into `T`, returning the failing field path and the error on failure.
+fn decode<T: DeserializeOwned>(value: Value) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        (path, e.into_inner().to_string())
+    })
+}
+
+fn str_at(value: &Value, key: &str) -> String {
+    value.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+/// Replaces every value of a Secret's `data` and `stringData` with null, keeping the key names.
+fn strip_secret_values(value: &mut Value) {
+    for field in ["data", "stringData"] {
+        if let Some(map) = value.get_mut(field).and_then(Value::as_object_mut) {
+            map.values_mut().for_each(|v| *v = Value::Null);
+        } else if let Some(v) = value.get_mut(field) {
+            *v = Value::Null;
+        }
+    }
+    if let Some(annotations) = value.pointer_mut("/metadata/annotations").and_then(Value::as_object_mut) {
+        annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
+    }
+}
+
+fn secret_keys(value: &Value) -> SecretKeys {
+    let mut keys: Vec<String> = ["data", "stringData"]
+        .iter()
+        .filter_map(|f| value.get(*f).and_then(Value::as_object))
+        .flat_map(|m| m.keys().cloned())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    SecretKeys { type_: value.get("type").and_then(Value::as_str).map(str::to_string), keys }
+}

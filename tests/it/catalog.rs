@@ -1,0 +1,60 @@
+//! The catalog drives the docs and is covered by scenarios.
+
+use super::scenarios;
+use super::support::{root, run};
+use mcp_doctor::diagnose::CATALOG;
+use std::collections::BTreeSet;
+
+#[test]
+fn docs_findings_md_is_generated_from_the_catalog() {
+    let generated = mcp_doctor::render::explain::findings_markdown();
+    let path = root().join("docs/findings.md");
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    if on_disk != generated {
+        if std::env::var_os("MCPD_BLESS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        } else {
+            panic!(
+                "docs/findings.md is stale: run `MCPD_BLESS=1 cargo test docs_findings` (or `kubectl-mcp_doctor explain --markdown > docs/findings.md`)"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_code_is_explained() {
+    for c in CATALOG {
+        assert!(c.why.len() > 40 && c.fix.len() > 20 && !c.title.is_empty(), "{} lacks an explanation", c.id);
+        let out = run(&["explain", c.id]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout.contains(c.name) && out.stdout.contains(c.why),
+            "explain {}: {}",
+            c.id,
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn every_code_is_produced_by_a_scenario() {
+    let covered: BTreeSet<String> = scenarios::all()
+        .into_iter()
+        .flat_map(|(_, e)| e.broken.findings.into_iter().map(|f| f.code))
+        .collect();
+    let missing: Vec<&str> = CATALOG.iter().map(|c| c.id).filter(|id| !covered.contains(*id)).collect();
+    assert!(missing.is_empty(), "codes no scenario produces: {missing:?}");
+}
+
+#[test]
+fn explain_accepts_names_and_rejects_unknown_codes() {
+    let out = run(&["explain", "backend-ref-not-permitted"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.starts_with("MCPD0601 backend-ref-not-permitted (error)"), "{}", out.stdout);
+    let out = run(&["explain", "MCPD9999"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("unknown finding code"), "{}", out.stderr);
+    let out = run(&["explain", "--list"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout.lines().count(), CATALOG.len());
+}

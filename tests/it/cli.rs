@@ -1,0 +1,117 @@
+//! The command line: inputs (files, folders, stdin, lists, JSON), unreadable input, usage errors.
+
+use super::support::{run, run_in, scenarios_dir};
+
+fn healthy_input() -> String {
+    let base = std::fs::read_to_string(scenarios_dir().join("_base/platform.yaml")).unwrap();
+    let server =
+        std::fs::read_to_string(scenarios_dir().join("backend-service-not-found/fixed.yaml")).unwrap();
+    format!("{base}\n---\n{server}")
+}
+
+#[test]
+fn reads_stdin_with_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["-f", "-", "-o", "json"], Some(healthy_input().as_bytes()));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.json()["summary"]["healthy"], 1);
+    assert_eq!(out.json()["metadata"]["source"]["files"][0], "-");
+}
+
+#[test]
+fn reads_folders_recursively_and_ignores_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+    let input = healthy_input();
+    let (first, second) = input.split_once("\n---\n").unwrap();
+    std::fs::write(dir.path().join("a/platform.yml"), first).unwrap();
+    std::fs::write(dir.path().join("a/b/server.yaml"), second).unwrap();
+    std::fs::write(dir.path().join("a/notes.txt"), "not: [yaml").unwrap();
+    let out = run_in(dir.path(), &["-f", "a", "-o", "json"], None);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.json()["metadata"]["source"]["files"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn reads_kubectl_list_dumps_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut items = Vec::new();
+    for doc in healthy_input().split("\n---\n") {
+        let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(doc).unwrap();
+        items.extend(docs.into_iter().filter(|d| d.is_object()));
+    }
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    std::fs::write(dir.path().join("dump.json"), serde_json::to_string_pretty(&list).unwrap()).unwrap();
+    let out = run_in(dir.path(), &["-f", "dump.json", "-o", "json"], None);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.json()["summary"]["healthy"], 1);
+}
+
+#[test]
+fn missing_file_exits_2_naming_it() {
+    let out = run(&["-f", "does/not/exist.yaml"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.trim(), "kubectl-mcp_doctor: does/not/exist.yaml: no such file or directory");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn invalid_yaml_exits_2_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: [oops\n")
+        .unwrap();
+    let out = run_in(dir.path(), &["-f", "bad.yaml"], None);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.starts_with("kubectl-mcp_doctor: bad.yaml:"), "{}", out.stderr);
+    let line: u32 = out
+        .stderr
+        .trim_start_matches("kubectl-mcp_doctor: bad.yaml:")
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((4..=5).contains(&line), "{}", out.stderr);
+}
+
+#[test]
+fn binary_garbage_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.yaml"), [0x6b, 0x3a, 0x20, 0xff, 0xfe, 0x00, 0x0a]).unwrap();
+    let out = run_in(dir.path(), &["-f", "x.yaml"], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("x.yaml:1: not UTF-8"), "{}", out.stderr);
+}
+
+#[test]
+fn no_input_is_a_usage_error() {
+    let out = run(&[]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("pass -f PATH"), "{}", out.stderr);
+    let out = run(&["-f", "x", "--bogus"]);
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn namespace_defaults_objects_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = healthy_input().replace("  namespace: team-a\n", "");
+    std::fs::write(dir.path().join("in.yaml"), text).unwrap();
+    let out = run_in(dir.path(), &["weather", "-n", "team-a", "-f", "in.yaml", "-o", "json"], None);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(out.json()["servers"][0]["ref"]["namespace"], "team-a");
+    // Without -n the objects land in "default", where the registration is then diagnosed.
+    let out = run_in(dir.path(), &["-f", "in.yaml", "-o", "json"], None);
+    assert_eq!(out.json()["servers"][0]["ref"]["namespace"], "default");
+}
+
+#[test]
+fn yaml_output_is_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["-f", "-", "-o", "yaml"], Some(healthy_input().as_bytes()));
+    assert_eq!(out.code, 0);
+    let v: serde_json::Value = serde_saphyr::from_str(&out.stdout).unwrap();
+    assert_eq!(v["apiVersion"], "mcp-doctor/v1alpha1");
+    assert_eq!(v["kind"], "Report");
+    assert_eq!(v["summary"]["servers"], 1);
+}

@@ -1,0 +1,12 @@
+//! The one integration-test binary: the real `kubectl-mcp_doctor` run over scenarios and inputs.
+
+// Tests panic on purpose when an expectation fails; unwrap is how they say so.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod architecture;
+mod catalog;
+mod cli;
+mod conformance;
+mod render;
+mod scenarios;
+mod support;

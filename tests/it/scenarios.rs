@@ -1,0 +1,183 @@
+//! Scenario tests: every folder of `tests/scenarios/` holds a broken input and its healthy twin,
+//! and `expect.yaml` says what the doctor must find. Each run asserts the verdict, the exit code,
+//! the blamed object, the reason and that a fix is given.
+
+use super::support::{run, scenarios_dir};
+use serde::Deserialize;
+use serde_json::Value;
+use std::path::Path;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    pub summary: String,
+    #[serde(default)]
+    pub base: Vec<String>,
+    pub broken: Case,
+    pub fixed: Option<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    #[serde(default)]
+    pub files: Vec<String>,
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Verdict of every diagnosed server; `none` when no server is diagnosed.
+    pub verdict: String,
+    pub exit: i32,
+    #[serde(default)]
+    pub findings: Vec<ExpectedFinding>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedFinding {
+    pub code: String,
+    pub object: String,
+    /// The reason the finding must carry (`~` for none). Required: every scenario pins it.
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub severity: Option<String>,
+}
+
+/// Every scenario folder with its parsed expectations.
+pub fn all() -> Vec<(String, Expect)> {
+    let mut out = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(scenarios_dir()).unwrap().map(|e| e.unwrap().path()).collect();
+    dirs.sort();
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with('_') || !dir.is_dir() {
+            continue;
+        }
+        let text = std::fs::read_to_string(dir.join("expect.yaml"))
+            .unwrap_or_else(|e| panic!("{name}/expect.yaml: {e}"));
+        let expect: Expect =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{name}/expect.yaml: {e}"));
+        out.push((name, expect));
+    }
+    out
+}
+
+fn object_display(v: &Value) -> String {
+    let ns = v["namespace"].as_str().unwrap_or("");
+    let name = v["name"].as_str().unwrap_or("");
+    let kind = v["kind"].as_str().unwrap_or("");
+    if ns.is_empty() { format!("{kind} {name}") } else { format!("{kind} {ns}/{name}") }
+}
+
+fn run_case(scenario: &str, dir: &Path, expect: &Expect, case: &Case, default_file: &str) -> Vec<String> {
+    let rel = |f: &str| format!("tests/scenarios/{scenario}/{f}");
+    let mut args: Vec<String> = Vec::new();
+    for b in &expect.base {
+        args.push("-f".into());
+        args.push(format!("tests/scenarios/_base/{b}"));
+    }
+    let files = if case.files.is_empty() { vec![default_file.to_string()] } else { case.files.clone() };
+    for f in &files {
+        assert!(dir.join(f).exists(), "{scenario}: {f} missing");
+        args.push("-f".into());
+        args.push(rel(f));
+    }
+    args.extend(case.args.iter().cloned());
+    args.extend(["-o".to_string(), "json".to_string()]);
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&argv);
+    let ctx = format!("scenario {scenario} ({default_file}), args {args:?}");
+    assert_eq!(out.code, case.exit, "{ctx}: exit code\nstdout: {}\nstderr: {}", out.stdout, out.stderr);
+    let report = out.json();
+    let servers = report["servers"].as_array().cloned().unwrap_or_default();
+    if case.verdict == "none" {
+        assert!(servers.is_empty(), "{ctx}: expected no server, got {servers:?}");
+    } else {
+        assert!(!servers.is_empty(), "{ctx}: no server diagnosed");
+        for s in &servers {
+            assert_eq!(
+                s["verdict"],
+                case.verdict.as_str(),
+                "{ctx}: verdict of {}\n{}",
+                s["ref"],
+                serde_json::to_string_pretty(&s["findings"]).unwrap()
+            );
+        }
+    }
+    let mut findings: Vec<Value> =
+        servers.iter().flat_map(|s| s["findings"].as_array().cloned().unwrap_or_default()).collect();
+    findings.extend(report["findings"].as_array().cloned().unwrap_or_default());
+    for want in &case.findings {
+        let found = findings
+            .iter()
+            .find(|f| f["code"] == want.code.as_str() && object_display(&f["object"]) == want.object);
+        let Some(f) = found else {
+            let got: Vec<String> = findings
+                .iter()
+                .map(|f| format!("{} {} [{}]", f["code"], object_display(&f["object"]), f["reason"]))
+                .collect();
+            panic!("{ctx}: expected {} on {}, got {got:#?}", want.code, want.object);
+        };
+        assert_eq!(f["reason"].as_str(), want.reason.as_deref(), "{ctx}: reason of {}", want.code);
+        if let Some(sev) = &want.severity {
+            assert_eq!(f["severity"], sev.as_str(), "{ctx}: severity of {}", want.code);
+        }
+        assert!(
+            f["fix"]["summary"].as_str().is_some_and(|s| s.len() > 10),
+            "{ctx}: {} has no fix",
+            want.code
+        );
+        let name = want.object.split_once(' ').map_or("", |(_, n)| n.rsplit('/').next().unwrap_or(""));
+        assert!(
+            name == "*" || f["message"].as_str().is_some_and(|m| m.contains(name)),
+            "{ctx}: message of {} does not name the object: {}",
+            want.code,
+            f["message"]
+        );
+    }
+    if case.exit == 0 {
+        let noisy: Vec<&Value> = findings.iter().filter(|f| f["severity"] != "info").collect();
+        assert!(
+            noisy.is_empty() || case.verdict == "degraded",
+            "{ctx}: healthy twin has findings {noisy:#?}"
+        );
+    }
+    case.findings.iter().map(|f| f.code.clone()).collect()
+}
+
+#[test]
+fn every_scenario_gives_its_verdict_blames_the_object_and_fixes_it() {
+    let scenarios = all();
+    assert!(scenarios.len() >= 40, "only {} scenarios", scenarios.len());
+    let mut failures = Vec::new();
+    for (name, expect) in &scenarios {
+        let dir = scenarios_dir().join(name);
+        let mut cases = vec![(&expect.broken, "broken.yaml")];
+        cases.extend(expect.fixed.as_ref().map(|f| (f, "fixed.yaml")));
+        for (case, file) in cases {
+            let result = std::panic::catch_unwind(|| run_case(name, &dir, expect, case, file));
+            if let Err(e) = result {
+                let msg = e
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()));
+                failures.push(msg.unwrap_or_else(|| format!("{name}/{file} panicked")));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenario runs failed:\n\n{}",
+        failures.len(),
+        scenarios.len() * 2,
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn every_scenario_has_a_healthy_twin() {
+    for (name, expect) in all() {
+        let fixed = expect.fixed.unwrap_or_else(|| panic!("{name} has no healthy twin"));
+        assert_eq!(fixed.exit, 0, "{name}: the twin must exit 0");
+        assert!(!expect.summary.is_empty());
+    }
+}
