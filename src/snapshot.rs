@@ -304,7 +304,11 @@ fn decode<T: DeserializeOwned>(value: Value) -> Result<T, (String, String)> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        (path, e.into_inner().to_string())
+        let message = e.into_inner().to_string();
+        let message = ["i64", "i32", "u64", "u32", "u16"]
+            .iter()
+            .fold(message, |m, t| m.replace(&format!("expected {t}"), "expected an integer"));
+        (path, message)
     })
 }
 

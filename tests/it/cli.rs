@@ -115,3 +115,31 @@ fn yaml_output_is_the_same_report() {
     assert_eq!(v["kind"], "Report");
     assert_eq!(v["summary"]["servers"], 1);
 }
+
+#[test]
+fn secret_values_never_reach_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = format!(
+        "{}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: weather-token\n  namespace: team-a\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '{{\"stringData\":{{\"token\":\"SENTINEL-LAST-APPLIED\"}}}}'\ntype: Opaque\ndata:\n  token: U0VOVElORUwtREFUQQ==\nstringData:\n  other: SENTINEL-STRING-DATA\n",
+        healthy_input().replace(
+            "  prefix: weather_\n",
+            "  prefix: weather_\n  credentialRef:\n    name: weather-token\n    key: missing-key\n"
+        )
+    );
+    std::fs::write(dir.path().join("in.yaml"), input).unwrap();
+    for format in ["text", "json", "yaml"] {
+        let out = run_in(dir.path(), &["-f", "in.yaml", "-o", format], None);
+        assert_eq!(out.code, 1, "{format}: the missing key is an error\n{}", out.stdout);
+        assert!(
+            out.stdout.contains("missing key missing-key") && out.stdout.contains("other, token"),
+            "{format}: key names are shown\n{}",
+            out.stdout
+        );
+        for sentinel in ["SENTINEL", "U0VOVElORUwtREFUQQ"] {
+            assert!(
+                !out.stdout.contains(sentinel) && !out.stderr.contains(sentinel),
+                "{format} leaks {sentinel}"
+            );
+        }
+    }
+}

@@ -128,8 +128,10 @@ fn parent<'s>(
         }
     };
     let (verdicts, reason) = listeners;
+    let any_selected = verdicts.iter().any(|v| v.rejection != Some(ListenerRejection::NotSelected));
     let evidence = verdicts
         .iter()
+        .filter(|v| !any_selected || v.rejection != Some(ListenerRejection::NotSelected))
         .map(|v| {
             let l = v.listener;
             let what = match &v.rejection {
