@@ -55,6 +55,21 @@ pub struct DiagnoseArgs {
     /// File, folder (recursive .yaml/.yml/.json) or - for stdin; repeatable.
     #[arg(short = 'f', long = "filename", value_name = "PATH")]
     pub filename: Vec<String>,
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<std::path::PathBuf>,
+    /// The kubeconfig context to use.
+    #[arg(long)]
+    pub context: Option<String>,
+    /// The kubeconfig cluster to use.
+    #[arg(long)]
+    pub cluster: Option<String>,
+    /// The kubeconfig user to use.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Bound on every request to the API server (kubectl syntax: 10s, 1m, 500ms; 0 = 10s).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub request_timeout: std::time::Duration,
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
@@ -83,4 +98,42 @@ pub enum FailOn {
     Warning,
     /// Any finding.
     Info,
+}
+
+/// Parses a kubectl duration: a number with an optional unit (`ms`, `s`, `m`, `h`); bare numbers
+/// are seconds; `0` means the default.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().map_err(|_| format!("invalid duration {text:?} (use e.g. 10s, 1m, 500ms)"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("invalid duration unit in {text:?} (use ms, s, m or h)")),
+    };
+    if secs == 0.0 {
+        Ok(std::time::Duration::from_secs(10))
+    } else {
+        Ok(std::time::Duration::from_secs_f64(secs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn kubectl_durations() {
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("0"), Ok(Duration::from_secs(10)));
+        assert!(parse_duration("ten").is_err());
+        assert!(parse_duration("5d").is_err());
+    }
 }

@@ -27,6 +27,9 @@ pub enum Error {
     /// Bad usage.
     #[error("{0}")]
     Usage(String),
+    /// The cluster could not be used.
+    #[error(transparent)]
+    Cluster(#[from] source::cluster::ClusterError),
 }
 
 /// What a run produced: text for stdout and the exit code.
@@ -56,20 +59,8 @@ pub fn run(cli: Cli, stdin: &mut dyn Read) -> Result<Outcome, Error> {
         };
     }
     let args = cli.diagnose;
-    if args.filename.is_empty() {
-        return Err(Error::Usage(
-            "no input: pass -f PATH (a file, a folder, or - for stdin); reading a live cluster is not available in this version".into(),
-        ));
-    }
-    let loaded = source::files::load(&args.filename, stdin)?;
-    let default_ns = args.namespace.clone().unwrap_or_else(|| "default".into());
-    let snap = snapshot::Snapshot::build(loaded.objects, &default_ns);
-    // Files mode: without -n every registration is diagnosed, as `kubectl apply -f` applies all.
-    let scope = Scope {
-        name: args.name.clone(),
-        namespace: if args.all_namespaces { None } else { args.namespace.clone() },
-    };
-    let report = diagnose::diagnose(&snap, &scope, SourceInfo::Files(loaded.files));
+    let report =
+        if args.filename.is_empty() { diagnose_cluster(&args)? } else { diagnose_files(&args, stdin)? };
     let fail_on = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
@@ -81,4 +72,40 @@ pub fn run(cli: Cli, stdin: &mut dyn Read) -> Result<Outcome, Error> {
         Output::Yaml => render::json::yaml(&report),
     };
     Ok(Outcome { stdout, code: report.exit_code(fail_on) })
+}
+
+fn diagnose_files(args: &cli::DiagnoseArgs, stdin: &mut dyn Read) -> Result<diagnose::Report, Error> {
+    let loaded = source::files::load(&args.filename, stdin)?;
+    let default_ns = args.namespace.clone().unwrap_or_else(|| "default".into());
+    let snap = snapshot::Snapshot::build(loaded.objects, &default_ns);
+    // Files mode: without -n every registration is diagnosed, as `kubectl apply -f` applies all.
+    let scope = Scope {
+        name: args.name.clone(),
+        namespace: if args.all_namespaces { None } else { args.namespace.clone() },
+    };
+    Ok(diagnose::diagnose(&snap, &scope, SourceInfo::Files(loaded.files)))
+}
+
+fn diagnose_cluster(args: &cli::DiagnoseArgs) -> Result<diagnose::Report, Error> {
+    let opts = source::cluster::Options {
+        kubeconfig: args.kubeconfig.clone(),
+        context: args.context.clone(),
+        cluster: args.cluster.clone(),
+        user: args.user.clone(),
+        namespace: args.namespace.clone(),
+        all_namespaces: args.all_namespaces,
+        name: args.name.clone(),
+        request_timeout: args.request_timeout,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    let read = runtime.block_on(source::cluster::read(&opts))?;
+    let mut snap = snapshot::Snapshot::build(read.objects, read.namespace.as_deref().unwrap_or("default"));
+    snap.kinds_present.extend(read.read_kinds);
+    snap.blocked = read.blocked;
+    let scope = Scope { name: args.name.clone(), namespace: read.namespace.clone() };
+    let source = SourceInfo::Cluster { context: read.context, server: read.server, apis: read.apis };
+    Ok(diagnose::diagnose(&snap, &scope, source))
 }

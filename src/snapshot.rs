@@ -105,8 +105,41 @@ pub struct Snapshot {
     pub duplicates: Vec<(ObjRef, Option<Origin>, Option<Origin>)>,
     /// `apiVersion`s seen per kind name, for the report's `metadata.apis`.
     pub api_versions: BTreeMap<String, BTreeSet<String>>,
-    /// Kinds of which the input held at least one object (malformed ones included).
+    /// Kinds of which the input held at least one object (malformed ones included), or, from a
+    /// cluster, which were read successfully (an empty list counts: the cluster has none).
     pub kinds_present: BTreeSet<Kind>,
+    /// Reads that were refused or failed, so that the links needing them are `unknown`.
+    pub blocked: Vec<Blocked>,
+}
+
+/// A read the source could not make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocked {
+    /// What was to be read.
+    pub kind: Kind,
+    /// Namespace of the read; empty for cluster-scoped or all-namespace reads.
+    pub namespace: String,
+    /// Object name, for a GET.
+    pub name: Option<String>,
+    /// `get` or `list`.
+    pub verb: &'static str,
+    /// API group of the resource (empty for core).
+    pub group: String,
+    /// Plural resource name (`referencegrants`).
+    pub resource: String,
+    /// `true` for 403 Forbidden, `false` for a read that failed (timeouts, 5xx after retries).
+    pub forbidden: bool,
+    /// What the server said.
+    pub message: String,
+}
+
+impl Blocked {
+    /// Whether this blocked read would have answered a lookup of `kind` in `namespace`.
+    pub fn covers(&self, kind: Kind, namespace: &str, name: &str) -> bool {
+        self.kind == kind
+            && (self.namespace.is_empty() || self.namespace == namespace)
+            && self.name.as_deref().is_none_or(|n| n == name)
+    }
 }
 
 impl Snapshot {
@@ -242,6 +275,11 @@ impl Snapshot {
         self.kinds_present.contains(&kind)
     }
 
+    /// The read that was refused or failed for an object of `kind` in `namespace`, if any.
+    pub fn blocked_read(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Blocked> {
+        self.blocked.iter().find(|b| b.covers(kind, namespace, name))
+    }
+
     /// The malformed object with this identity, if any.
     pub fn malformed_object(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Malformed> {
         self.malformed
@@ -317,7 +355,7 @@ fn str_at(value: &Value, key: &str) -> String {
 }
 
 /// Replaces every value of a Secret's `data` and `stringData` with null, keeping the key names.
-fn strip_secret_values(value: &mut Value) {
+pub fn strip_secret_values(value: &mut Value) {
     for field in ["data", "stringData"] {
         if let Some(map) = value.get_mut(field).and_then(Value::as_object_mut) {
             map.values_mut().for_each(|v| *v = Value::Null);

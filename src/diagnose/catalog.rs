@@ -72,6 +72,14 @@ catalog! {
         title: "the same object is defined more than once";
         why: "Two definitions of one namespace/name: `kubectl apply` keeps the last one, so the first is silently lost. The doctor does the same.";
         fix: "Remove one of the definitions.";
+    ReadForbidden "MCPD0005" "read-forbidden" Info None;
+        title: "the doctor may not read an object the chain needs";
+        why: "The API server answered 403 Forbidden, so the links that need the object cannot be verified; the verdict is `unknown` unless something else is broken.";
+        fix: "Apply the Role shown (or ask a cluster admin to), then run the doctor again; `docs/rbac.yaml` has a ClusterRole for every read.";
+    ReadFailed "MCPD0006" "read-failed" Info None;
+        title: "a read the chain needs failed";
+        why: "The API server did not answer in time or kept failing (timeouts, 429, 5xx after retries), so the links that need the object cannot be verified.";
+        fix: "Run again, with a larger `--request-timeout` if the server is slow; check the API server's health.";
     TargetRefInvalidKind "MCPD0101" "target-ref-invalid-kind" Error Some("NotReady");
         title: "the registration's targetRef is not an HTTPRoute";
         why: "The controller only follows `gateway.networking.k8s.io` `HTTPRoute` targets (`invalid targetRef kind`); anything else is rejected and no tools are federated.";

@@ -242,6 +242,9 @@ pub struct Source {
     /// kubeconfig context, in cluster mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
+    /// API server URL, in cluster mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
     /// Files read, in files mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<String>>,

@@ -28,6 +28,15 @@ pub struct Scope {
 pub enum SourceInfo {
     /// `-f` files.
     Files(Vec<String>),
+    /// A live cluster.
+    Cluster {
+        /// kubeconfig context.
+        context: String,
+        /// API server URL.
+        server: String,
+        /// Served API versions per kind, from discovery.
+        apis: BTreeMap<String, Vec<String>>,
+    },
 }
 
 /// The chain and findings of one registration while it is walked.
@@ -74,6 +83,52 @@ impl<'g, 's> Walk<'g, 's> {
         self.graph.snap
     }
 
+    /// If the read that would hold `kind namespace/name` was refused or failed: records an
+    /// `unknown` link and the finding that names the missing permission.
+    pub fn blocked_link(
+        &mut self,
+        from: &ObjRef,
+        relation: &str,
+        to: &ObjRef,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+    ) -> bool {
+        let Some(b) = self.snap().blocked_read(kind, namespace, name) else { return false };
+        let b = b.clone();
+        let what = if b.namespace.is_empty() {
+            format!("{} {}", b.verb, b.resource)
+        } else {
+            format!("{} {} in namespace {}", b.verb, b.resource, b.namespace)
+        };
+        if b.forbidden {
+            self.link(from, relation, to, LinkState::Unknown, format!("cannot verify: forbidden to {what}"));
+            self.find(Finding::new(
+                Code::ReadForbidden,
+                to.clone(),
+                "",
+                format!("cannot read {to}: the API server refused to {what} (group {:?}); links that need it are unknown", b.group),
+                Fix::say(format!("Grant {} on {} to the user running the doctor.", b.verb, b.resource)).yaml(role_yaml(&b)),
+            ));
+        } else {
+            self.link(
+                from,
+                relation,
+                to,
+                LinkState::Unknown,
+                format!("cannot verify: {what} failed: {}", b.message),
+            );
+            self.find(Finding::new(
+                Code::ReadFailed,
+                to.clone(),
+                "",
+                format!("cannot read {to}: {what} failed ({}); links that need it are unknown", b.message),
+                Fix::say("Run again, with a larger --request-timeout if the API server is slow."),
+            ));
+        }
+        true
+    }
+
     /// If the object is in the input but did not decode: records a failed link and the finding.
     pub fn malformed_link(
         &mut self,
@@ -89,6 +144,19 @@ impl<'g, 's> Walk<'g, 's> {
         self.find(malformed_finding(bad));
         true
     }
+}
+
+/// A minimal Role (ClusterRole for cluster-scoped or all-namespace reads) that allows a blocked read.
+fn role_yaml(b: &crate::snapshot::Blocked) -> String {
+    let (kind, ns) = if b.namespace.is_empty() {
+        ("ClusterRole", String::new())
+    } else {
+        ("Role", format!("\n  namespace: {}", b.namespace))
+    };
+    format!(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata:\n  name: mcp-doctor-read-{}{ns}\nrules:\n- apiGroups: [\"{}\"]\n  resources: [\"{}\"]\n  verbs: [\"get\", \"list\"]\n",
+        b.resource, b.group, b.resource
+    )
 }
 
 /// The finding for an object that does not decode.
@@ -152,15 +220,18 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     let mut findings = off_chain_findings(snap, scope, &selected, &on_chain);
     sort_findings(&mut findings);
     let summary = summarize(&reports);
-    let SourceInfo::Files(files) = source;
+    let (source, apis) = match source {
+        SourceInfo::Files(files) => {
+            (Source { mode: "files", context: None, server: None, files: Some(files) }, api_versions(snap))
+        }
+        SourceInfo::Cluster { context, server, apis } => {
+            (Source { mode: "cluster", context: Some(context), server: Some(server), files: None }, apis)
+        }
+    };
     Report {
         api_version: "mcp-doctor/v1alpha1",
         kind: "Report",
-        metadata: Metadata {
-            tool_version: env!("CARGO_PKG_VERSION"),
-            source: Source { mode: "files", context: None, files: Some(files) },
-            apis: snap.api_versions.iter().map(|(k, v)| (k.clone(), v.iter().cloned().collect())).collect(),
-        },
+        metadata: Metadata { tool_version: env!("CARGO_PKG_VERSION"), source, apis },
         summary,
         servers: reports,
         findings,

@@ -1,7 +1,10 @@
 //! Sources of objects: the only code that touches the file system (and, later, the network).
 //! Each source returns raw objects with their origins; `Snapshot::build` decodes them.
 
+pub mod cluster;
+pub mod discovery;
 pub mod files;
+pub mod plan;
 
 use thiserror::Error;
 

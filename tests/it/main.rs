@@ -6,6 +6,7 @@
 mod architecture;
 mod catalog;
 mod cli;
+mod cluster;
 mod conformance;
 mod render;
 mod scenarios;

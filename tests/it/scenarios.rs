@@ -2,6 +2,7 @@
 //! and `expect.yaml` says what the doctor must find. Each run asserts the verdict, the exit code,
 //! the blamed object, the reason and that a fix is given.
 
+use super::support::fake_apiserver::{FakeApiServer, Options};
 use super::support::{run, scenarios_dir};
 use serde::Deserialize;
 use serde_json::Value;
@@ -68,24 +69,70 @@ fn object_display(v: &Value) -> String {
     if ns.is_empty() { format!("{kind} {name}") } else { format!("{kind} {ns}/{name}") }
 }
 
-fn run_case(scenario: &str, dir: &Path, expect: &Expect, case: &Case, default_file: &str) -> Vec<String> {
+/// Where a case's objects come from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    /// `-f` files.
+    Files,
+    /// The fake API server, serving the same objects.
+    Cluster,
+}
+
+/// The objects of a case, as the fake API server serves them.
+pub fn case_objects(scenario: &str, expect: &Expect, case: &Case, default_file: &str) -> Vec<Value> {
+    let mut paths: Vec<std::path::PathBuf> =
+        expect.base.iter().map(|b| scenarios_dir().join("_base").join(b)).collect();
+    let files = if case.files.is_empty() { vec![default_file.to_string()] } else { case.files.clone() };
+    paths.extend(files.iter().map(|f| scenarios_dir().join(scenario).join(f)));
+    let mut out = Vec::new();
+    for p in paths {
+        let bytes = std::fs::read(&p).unwrap();
+        let loaded = mcp_doctor::source::files::parse(&p.display().to_string(), &bytes).unwrap();
+        out.extend(loaded.objects.into_iter().map(|o| o.value));
+    }
+    out
+}
+
+fn run_case(
+    scenario: &str,
+    dir: &Path,
+    expect: &Expect,
+    case: &Case,
+    default_file: &str,
+    mode: Mode,
+) -> Vec<String> {
     let rel = |f: &str| format!("tests/scenarios/{scenario}/{f}");
     let mut args: Vec<String> = Vec::new();
-    for b in &expect.base {
-        args.push("-f".into());
-        args.push(format!("tests/scenarios/_base/{b}"));
-    }
     let files = if case.files.is_empty() { vec![default_file.to_string()] } else { case.files.clone() };
-    for f in &files {
-        assert!(dir.join(f).exists(), "{scenario}: {f} missing");
-        args.push("-f".into());
-        args.push(rel(f));
+    let _server;
+    match mode {
+        Mode::Files => {
+            for b in &expect.base {
+                args.push("-f".into());
+                args.push(format!("tests/scenarios/_base/{b}"));
+            }
+            for f in &files {
+                assert!(dir.join(f).exists(), "{scenario}: {f} missing");
+                args.push("-f".into());
+                args.push(rel(f));
+            }
+        }
+        Mode::Cluster => {
+            let server =
+                FakeApiServer::start(case_objects(scenario, expect, case, default_file), Options::default());
+            args.push("--kubeconfig".into());
+            args.push(server.kubeconfig.display().to_string());
+            if case.args.is_empty() {
+                args.push("-A".into());
+            }
+            _server = server;
+        }
     }
     args.extend(case.args.iter().cloned());
     args.extend(["-o".to_string(), "json".to_string()]);
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = run(&argv);
-    let ctx = format!("scenario {scenario} ({default_file}), args {args:?}");
+    let ctx = format!("scenario {scenario} ({default_file}, {mode:?}), args {args:?}");
     assert_eq!(out.code, case.exit, "{ctx}: exit code\nstdout: {}\nstderr: {}", out.stdout, out.stderr);
     let report = out.json();
     let servers = report["servers"].as_array().cloned().unwrap_or_default();
@@ -144,8 +191,10 @@ fn run_case(scenario: &str, dir: &Path, expect: &Expect, case: &Case, default_fi
     case.findings.iter().map(|f| f.code.clone()).collect()
 }
 
-#[test]
-fn every_scenario_gives_its_verdict_blames_the_object_and_fixes_it() {
+/// Scenarios that only exist as files (a cluster cannot hold two definitions of one object).
+const FILES_ONLY: &[&str] = &["input-duplicate-object"];
+
+fn check_all(mode: Mode) {
     let scenarios = all();
     assert!(scenarios.len() >= 40, "only {} scenarios", scenarios.len());
     let mut failures = Vec::new();
@@ -154,7 +203,10 @@ fn every_scenario_gives_its_verdict_blames_the_object_and_fixes_it() {
         let mut cases = vec![(&expect.broken, "broken.yaml")];
         cases.extend(expect.fixed.as_ref().map(|f| (f, "fixed.yaml")));
         for (case, file) in cases {
-            let result = std::panic::catch_unwind(|| run_case(name, &dir, expect, case, file));
+            if mode == Mode::Cluster && FILES_ONLY.contains(&name.as_str()) {
+                continue;
+            }
+            let result = std::panic::catch_unwind(|| run_case(name, &dir, expect, case, file, mode));
             if let Err(e) = result {
                 let msg = e
                     .downcast_ref::<String>()
@@ -171,6 +223,16 @@ fn every_scenario_gives_its_verdict_blames_the_object_and_fixes_it() {
         scenarios.len() * 2,
         failures.join("\n\n")
     );
+}
+
+#[test]
+fn every_scenario_gives_its_verdict_blames_the_object_and_fixes_it() {
+    check_all(Mode::Files);
+}
+
+#[test]
+fn every_scenario_gives_the_same_verdicts_from_the_fake_api_server() {
+    check_all(Mode::Cluster);
 }
 
 #[test]

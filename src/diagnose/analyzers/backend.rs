@@ -93,9 +93,20 @@ fn one(walk: &mut Walk, route: &Obj<HttpRoute>, target: &BackendTarget, field: &
                 );
             }
         }
+        BackendOutcome::NotPermitted(_)
+            if walk.blocked_link(
+                &me,
+                relation,
+                &ObjRef::reference_grant(&target.namespace, "*"),
+                Kind::ReferenceGrant,
+                &target.namespace,
+                "*",
+            ) => {}
         BackendOutcome::NotPermitted(miss) => not_permitted(walk, route, target, field, relation, &miss),
         BackendOutcome::NotFound => {
-            if walk.malformed_link(&me, relation, Kind::Service, &target.namespace, &target.name) {
+            if walk.malformed_link(&me, relation, Kind::Service, &target.namespace, &target.name)
+                || walk.blocked_link(&me, relation, &to, Kind::Service, &target.namespace, &target.name)
+            {
                 return;
             }
             let others: Vec<String> = walk
@@ -302,6 +313,16 @@ fn endpoints(walk: &mut Walk, service: &Obj<Service>) {
         &service.meta.namespace,
         &format!("{}-*", service.meta.name),
     );
+    if walk.blocked_link(
+        &svc_ref,
+        "endpoints",
+        &slices_ref,
+        Kind::EndpointSlice,
+        &service.meta.namespace,
+        "*",
+    ) {
+        return;
+    }
     if !walk.snap().has_kind(Kind::EndpointSlice) {
         walk.link(
             &svc_ref,

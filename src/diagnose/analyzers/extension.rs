@@ -7,7 +7,7 @@ use super::gateway::ParentResult;
 use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
 use crate::graph::{ParentEval, hostname, in_namespace, refgrant};
 use crate::model::objref::GATEWAY_GROUP;
-use crate::model::{Extension, Gateway, HttpRoute, Listener, ObjRef, condition};
+use crate::model::{Extension, Gateway, HttpRoute, Kind, Listener, ObjRef, condition};
 use crate::snapshot::{Obj, RegistrationObj};
 
 /// What serving a parent came to.
@@ -70,6 +70,11 @@ pub fn serve(
         })
         .collect();
     let reg_ref = reg.objref();
+    if candidates.is_empty()
+        && walk.blocked_link(&gw_ref, "served by", &placeholder, Kind::Extension, &gw.meta.namespace, "*")
+    {
+        return Served { works: false, extension: None };
+    }
     if candidates.is_empty() {
         let elsewhere: Vec<String> = all
             .iter()
@@ -367,6 +372,15 @@ fn extension_problems(walk: &mut Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) 
                 LinkState::Ok,
                 format!("permits {group}/MCPGatewayExtension from {ext_ns}"),
             ),
+            Err(_)
+                if walk.blocked_link(
+                    &me,
+                    "ReferenceGrant",
+                    &ObjRef::reference_grant(&gw.meta.namespace, "*"),
+                    Kind::ReferenceGrant,
+                    &gw.meta.namespace,
+                    "*",
+                ) => {}
             Err(miss) => {
                 let grant_ref =
                     ObjRef::reference_grant(&gw.meta.namespace, &format!("allow-{ext_ns}-mcp-extension"));

@@ -91,6 +91,10 @@ fn parent<'s>(
             if walk.malformed_link(&me, &relation, kind, &target.namespace, &target.name) {
                 return result;
             }
+            if walk.blocked_link(&me, &relation, &target, kind, &target.namespace, &target.name) {
+                status_fallback(walk, route, &eval, &field);
+                return result;
+            }
             parent_not_found(walk, route, &eval, &field, &relation);
             return result;
         }
@@ -172,6 +176,55 @@ fn parent<'s>(
     let finding = rejection_finding(walk.graph, route, &eval, reason, &verdicts, &field);
     walk.find(finding.at(origin));
     result
+}
+
+/// When the parent cannot be read, the route's own status may still answer: use it, and say so.
+fn status_fallback(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, field: &str) {
+    let me = route.objref();
+    let want = Graph::parent_target(eval.parent_ref, &route.meta.namespace);
+    let entry = route.view.status.parents.iter().find(|e| {
+        let t = Graph::parent_target(&e.parent_ref, &route.meta.namespace);
+        t == want && e.parent_ref.section_name == eval.parent_ref.section_name
+    });
+    let Some(accepted) = entry.and_then(|e| condition(&e.conditions, "Accepted").map(|c| (e, c))) else {
+        return;
+    };
+    let (entry, c) = accepted;
+    let relation =
+        eval.parent_ref.section_name.as_deref().map_or("listeners".to_string(), |s| format!("listener {s}"));
+    if c.status == "True" {
+        walk.link(
+            &me,
+            &relation,
+            &want,
+            LinkState::Ok,
+            format!("verdict rests on status: Accepted=True/{} by {}", c.reason, entry.controller_name),
+        );
+        return;
+    }
+    walk.link(
+        &me,
+        &relation,
+        &want,
+        LinkState::Fail,
+        format!("verdict rests on status: Accepted={}/{} by {}", c.status, c.reason, entry.controller_name),
+    );
+    let code = match c.reason.as_str() {
+        "NoMatchingParent" => Code::NoMatchingParent,
+        "NoMatchingListenerHostname" => Code::NoMatchingListenerHostname,
+        _ => Code::NotAllowedByListenersNamespace,
+    };
+    walk.find(
+        Finding::new(
+            code,
+            me.clone(),
+            field,
+            format!("{} reports HTTPRoute {} not accepted by {want}: {}/{} {} (the Gateway itself could not be read)", entry.controller_name, me.ns_name(), c.status, c.reason, c.message),
+            Fix::say("Fix what the condition names; read the Gateway's listeners (or ask its owner) for the allowed namespaces, hostnames and listener names."),
+        )
+        .with_reason(c.reason.clone())
+        .at(route.origin.as_ref()),
+    );
 }
 
 fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, field: &str, relation: &str) {
@@ -389,6 +442,9 @@ fn gateway_class(walk: &mut Walk, gw: &Obj<Gateway>) {
     let gw_ref = gw.objref();
     let class_name = &gw.view.spec.gateway_class_name;
     let class_ref = ObjRef::new(crate::model::objref::GATEWAY_GROUP, "GatewayClass", "", class_name);
+    if walk.blocked_link(&gw_ref, "gatewayClassName", &class_ref, Kind::GatewayClass, "", class_name) {
+        return;
+    }
     if !walk.snap().has_kind(Kind::GatewayClass) {
         walk.link(
             &gw_ref,

@@ -217,6 +217,7 @@ pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Op
             walk.link(&me, "targetRef", &route_ref, LinkState::Ok, "found in the registration's namespace");
             Some(route)
         }
+        None if walk.blocked_link(&me, "targetRef", &route_ref, Kind::HttpRoute, ns, &target.name) => None,
         None => {
             let others: Vec<String> = walk
                 .snap()

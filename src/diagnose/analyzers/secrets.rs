@@ -25,7 +25,9 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
     let key = r.key.as_deref().filter(|k| !k.is_empty()).unwrap_or(default_key);
     let labels = reg.view.0.secret_labels();
     let origin = reg.origin.as_ref();
-    if walk.malformed_link(&me, field, Kind::Secret, ns, &r.name) {
+    if walk.malformed_link(&me, field, Kind::Secret, ns, &r.name)
+        || walk.blocked_link(&me, field, &secret_ref, Kind::Secret, ns, &r.name)
+    {
         return;
     }
     let Some(secret) = get(&walk.snap().secrets, ns, &r.name) else {

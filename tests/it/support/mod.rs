@@ -52,3 +52,5 @@ pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
 pub fn run(args: &[&str]) -> Run {
     run_in(&root(), args, None)
 }
+
+pub mod fake_apiserver;

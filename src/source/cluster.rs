@@ -1,0 +1,561 @@
+//! The live cluster: kubeconfig as kubectl reads it, discovery, then targeted reads of one chain
+//! outward (GETs and namespace-scoped LISTs, concurrently, wave after wave) or, with `-A`, one
+//! paginated LIST per kind. 403s and failed reads are recorded, not fatal; an unreachable server,
+//! a TLS failure or a 401 is. Secret values are dropped as soon as they arrive.
+
+use super::discovery::{ApiResource, Discovery, GROUPS};
+use super::plan::{self, Need};
+use crate::diagnose::Scope;
+use crate::model::Kind;
+use crate::snapshot::{Blocked, RawObject, Snapshot};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use thiserror::Error;
+
+/// How to reach the cluster and what to read.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--kubeconfig`.
+    pub kubeconfig: Option<PathBuf>,
+    /// `--context`.
+    pub context: Option<String>,
+    /// `--cluster`.
+    pub cluster: Option<String>,
+    /// `--user`.
+    pub user: Option<String>,
+    /// `-n`; the context's namespace when absent.
+    pub namespace: Option<String>,
+    /// `-A`.
+    pub all_namespaces: bool,
+    /// The registration to diagnose.
+    pub name: Option<String>,
+    /// `--request-timeout`.
+    pub request_timeout: Duration,
+}
+
+/// Why the cluster could not be used at all (exit code 2).
+#[derive(Debug, Error)]
+pub enum ClusterError {
+    /// The kubeconfig could not be loaded.
+    #[error("cannot load the kubeconfig: {0}")]
+    Config(String),
+    /// Connection refused, DNS failure, timeout.
+    #[error("cannot reach the Kubernetes API server at {server}: {cause}")]
+    Unreachable {
+        /// Server URL.
+        server: String,
+        /// Cause.
+        cause: String,
+    },
+    /// The TLS handshake failed.
+    #[error("TLS error talking to {server}: {cause}")]
+    Tls {
+        /// Server URL.
+        server: String,
+        /// Cause.
+        cause: String,
+    },
+    /// 401.
+    #[error(
+        "the API server at {server} rejected the credentials of the kubeconfig (401 Unauthorized): {message}"
+    )]
+    Unauthorized {
+        /// Server URL.
+        server: String,
+        /// What the server said.
+        message: String,
+    },
+    /// A CRD the diagnosis cannot do without is not served.
+    #[error("{0}")]
+    NotInstalled(String),
+}
+
+/// What was read.
+#[derive(Debug, Default)]
+pub struct ClusterRead {
+    /// Every object read.
+    pub objects: Vec<RawObject>,
+    /// Reads refused or failed.
+    pub blocked: Vec<Blocked>,
+    /// Kinds read successfully at least once.
+    pub read_kinds: BTreeSet<Kind>,
+    /// Context name.
+    pub context: String,
+    /// Server URL.
+    pub server: String,
+    /// The namespace the diagnosis is scoped to (`None` with `-A`).
+    pub namespace: Option<String>,
+    /// Served API versions of the doctor's kinds.
+    pub apis: BTreeMap<String, Vec<String>>,
+    /// Identities of the objects read, so that overlapping reads keep one copy.
+    seen: BTreeSet<(String, String, String, String)>,
+}
+
+impl ClusterRead {
+    /// Keeps an object unless an earlier read already returned it.
+    fn keep(&mut self, kind: Kind, value: Value) {
+        let at = |p: &str| value.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
+        let group = at("/apiVersion").rsplit_once('/').map_or(String::new(), |(g, _)| g.to_string());
+        let key = (group, at("/kind"), at("/metadata/namespace"), at("/metadata/name"));
+        if self.seen.insert(key) {
+            self.objects.push(RawObject { value: without_secret_values(kind, value), origin: None });
+        }
+    }
+}
+
+/// The outcome of one request after retries.
+enum Fetched {
+    Ok(Value),
+    NotFound,
+    Forbidden(String),
+    Failed(String),
+}
+
+struct Fetcher {
+    client: Client,
+    timeout: Duration,
+    server: String,
+}
+
+const ACCEPT_AGGREGATED: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+const ATTEMPTS: u32 = 3;
+
+impl Fetcher {
+    /// GETs `path`; retries 429, 5xx, timeouts and dropped connections with backoff.
+    async fn get(&self, path: &str, accept: &str) -> Result<Fetched, ClusterError> {
+        let mut last = String::new();
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(150 * 2u64.pow(attempt - 1))).await;
+            }
+            let request = http::Request::get(path).header(http::header::ACCEPT, accept).body(Vec::new());
+            let request =
+                request.map_err(|e| ClusterError::Config(format!("bad request path {path}: {e}")))?;
+            let result = tokio::time::timeout(self.timeout, self.client.request_text(request)).await;
+            let error = match result {
+                Err(_) => {
+                    last = format!("no answer within {}s", self.timeout.as_secs_f64());
+                    continue;
+                }
+                Ok(Ok(text)) => {
+                    return Ok(match serde_json::from_str(&text) {
+                        Ok(v) => Fetched::Ok(v),
+                        Err(e) => Fetched::Failed(format!("the answer to GET {path} is not JSON: {e}")),
+                    });
+                }
+                Ok(Err(e)) => e,
+            };
+            match error {
+                kube::Error::Api(status) => match status.code {
+                    401 => {
+                        return Err(ClusterError::Unauthorized {
+                            server: self.server.clone(),
+                            message: status.message.clone(),
+                        });
+                    }
+                    403 => return Ok(Fetched::Forbidden(status.message.clone())),
+                    404 => return Ok(Fetched::NotFound),
+                    429 | 500..=599 => last = format!("HTTP {} {}", status.code, status.message),
+                    code => return Ok(Fetched::Failed(format!("HTTP {code} {}", status.message))),
+                },
+                other => {
+                    let cause = chain(&other);
+                    if is_tls(&cause) {
+                        return Err(ClusterError::Tls { server: self.server.clone(), cause });
+                    }
+                    last = cause;
+                }
+            }
+        }
+        Ok(Fetched::Failed(format!("{last} (after {ATTEMPTS} attempts)")))
+    }
+
+    /// LISTs a collection with pagination, returning the items with apiVersion/kind filled in.
+    async fn list(
+        &self,
+        res: &ApiResource,
+        namespace: Option<&str>,
+        label_selector: Option<&str>,
+    ) -> Result<Fetched, ClusterError> {
+        let mut items = Vec::new();
+        let mut cont: Option<String> = None;
+        loop {
+            let mut query = vec!["limit=500".to_string()];
+            if let Some(sel) = label_selector {
+                query.push(format!("labelSelector={}", encode(sel)));
+            }
+            if let Some(c) = &cont {
+                query.push(format!("continue={}", encode(c)));
+            }
+            let path = format!("{}?{}", res.path(namespace), query.join("&"));
+            match self.get(&path, "application/json").await? {
+                Fetched::Ok(mut page) => {
+                    for mut item in page["items"].as_array_mut().map(std::mem::take).unwrap_or_default() {
+                        if let Some(map) = item.as_object_mut() {
+                            map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
+                            map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
+                        }
+                        items.push(item);
+                    }
+                    cont =
+                        page["metadata"]["continue"].as_str().filter(|c| !c.is_empty()).map(str::to_string);
+                    if cont.is_none() {
+                        return Ok(Fetched::Ok(Value::Array(items)));
+                    }
+                }
+                other => return Ok(other),
+            }
+        }
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The error and its causes, joined by ": ", without repeating a cause the parent already says.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn is_tls(cause: &str) -> bool {
+    let c = cause.to_ascii_lowercase();
+    ["certificate", "tls", "handshake", "unknownissuer", "invalidcertificate"].iter().any(|k| c.contains(k))
+}
+
+/// Loads the kubeconfig the way kubectl does (`--kubeconfig`, `KUBECONFIG`, `~/.kube/config`,
+/// then in-cluster), with `--context`, `--cluster` and `--user` applied.
+async fn load_config(opts: &Options) -> Result<(Config, String), ClusterError> {
+    let options = KubeConfigOptions {
+        context: opts.context.clone(),
+        cluster: opts.cluster.clone(),
+        user: opts.user.clone(),
+    };
+    let kubeconfig = match &opts.kubeconfig {
+        Some(path) => Some(
+            Kubeconfig::read_from(path)
+                .map_err(|e| ClusterError::Config(format!("{}: {}", path.display(), chain(&e))))?,
+        ),
+        None => match Kubeconfig::read() {
+            Ok(k) => Some(k),
+            Err(e) => {
+                if std::env::var_os("KUBERNETES_SERVICE_HOST").is_some() {
+                    None
+                } else {
+                    return Err(ClusterError::Config(format!(
+                        "{} (set KUBECONFIG or pass --kubeconfig; to diagnose files instead, pass -f PATH)",
+                        chain(&e)
+                    )));
+                }
+            }
+        },
+    };
+    match kubeconfig {
+        Some(k) => {
+            let context = opts.context.clone().or_else(|| k.current_context.clone()).unwrap_or_default();
+            let config = Config::from_custom_kubeconfig(k, &options)
+                .await
+                .map_err(|e| ClusterError::Config(chain(&e)))?;
+            Ok((config, context))
+        }
+        None => Config::incluster()
+            .map(|c| (c, "in-cluster".to_string()))
+            .map_err(|e| ClusterError::Config(chain(&e))),
+    }
+}
+
+/// Connects and reads what the diagnosis of `opts` needs.
+pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
+    let (mut config, context) = load_config(opts).await?;
+    config.connect_timeout = Some(opts.request_timeout);
+    config.read_timeout = Some(opts.request_timeout);
+    config.write_timeout = Some(opts.request_timeout);
+    config.default_retry = false;
+    let server = config.cluster_url.to_string().trim_end_matches('/').to_string();
+    let namespace = if opts.all_namespaces {
+        None
+    } else {
+        Some(opts.namespace.clone().unwrap_or_else(|| config.default_namespace.clone()))
+    };
+    let client = Client::try_from(config).map_err(|e| ClusterError::Config(chain(&e)))?;
+    let fetcher = Arc::new(Fetcher { client, timeout: opts.request_timeout, server: server.clone() });
+
+    let discovery = discover(&fetcher).await?;
+    check_installed(&discovery)?;
+    let scope = Scope { name: opts.name.clone(), namespace: namespace.clone() };
+    let mut out = ClusterRead {
+        context,
+        server,
+        namespace: namespace.clone(),
+        apis: discovery.served(),
+        ..ClusterRead::default()
+    };
+    let mut done: BTreeSet<Need> = BTreeSet::new();
+
+    // Wave 1: the registrations; with -A, every kind at once.
+    let mut wave: BTreeSet<Need> = BTreeSet::new();
+    match (&opts.name, &namespace) {
+        (Some(name), Some(ns)) => {
+            wave.insert(Need::Get { kind: Kind::Registration, namespace: ns.clone(), name: name.clone() });
+        }
+        (_, ns) => {
+            wave.insert(Need::List {
+                kind: Kind::Registration,
+                namespace: ns.clone(),
+                label_selector: None,
+                group: None,
+            });
+        }
+    }
+    if opts.all_namespaces {
+        for kind in [
+            Kind::Extension,
+            Kind::HttpRoute,
+            Kind::Gateway,
+            Kind::GatewayClass,
+            Kind::ListenerSet,
+            Kind::ReferenceGrant,
+            Kind::Service,
+            Kind::EndpointSlice,
+            Kind::Namespace,
+        ] {
+            wave.insert(Need::List { kind, namespace: None, label_selector: None, group: None });
+        }
+    }
+    let listed_all: BTreeSet<Kind> = wave
+        .iter()
+        .filter_map(|n| match n {
+            Need::List { kind, namespace: None, label_selector: None, group: None } => Some(*kind),
+            _ => None,
+        })
+        .collect();
+    for _ in 0..8 {
+        let todo: Vec<Need> = wave.into_iter().filter(|n| !done.contains(n)).collect();
+        if todo.is_empty() {
+            break;
+        }
+        fetch_wave(&fetcher, &discovery, &todo, &mut out).await?;
+        done.extend(todo);
+        let snap = Snapshot::build(out.objects.clone(), namespace.as_deref().unwrap_or("default"));
+        wave = plan::needs(&snap, &scope)
+            .into_iter()
+            .filter(|n| {
+                let kind = match n {
+                    Need::Get { kind, .. } | Need::List { kind, .. } => *kind,
+                };
+                !listed_all.contains(&kind)
+            })
+            .collect();
+    }
+    // A NAME that matched nothing: one LIST per registration kind to say where it does exist.
+    if let (Some(name), false) = (
+        &opts.name,
+        out.objects.iter().any(|o| {
+            Kind::classify(
+                o.value["apiVersion"].as_str().unwrap_or(""),
+                o.value["kind"].as_str().unwrap_or(""),
+            ) == Some(Kind::Registration)
+        }),
+    ) {
+        for res in discovery.resources_for(Kind::Registration) {
+            let path = format!("{}?fieldSelector=metadata.name%3D{}", res.path(None), encode(name));
+            if let Fetched::Ok(list) = fetcher.get(&path, "application/json").await? {
+                for mut item in list["items"].as_array().cloned().unwrap_or_default() {
+                    if let Some(map) = item.as_object_mut() {
+                        map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
+                        map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
+                    }
+                    out.keep(Kind::Registration, item);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Discovery: aggregated v2 in one request, else the legacy documents of the doctor's groups.
+async fn discover(fetcher: &Fetcher) -> Result<Discovery, ClusterError> {
+    let doc = match fetcher.get("/apis", ACCEPT_AGGREGATED).await {
+        Ok(Fetched::Ok(doc)) => doc,
+        Ok(Fetched::Forbidden(m)) => {
+            return Err(ClusterError::NotInstalled(format!("API discovery (GET /apis) is forbidden: {m}")));
+        }
+        Ok(Fetched::NotFound) => {
+            return Err(ClusterError::NotInstalled(
+                "the server does not serve /apis: is this a Kubernetes API server?".into(),
+            ));
+        }
+        Ok(Fetched::Failed(cause)) => {
+            return Err(ClusterError::Unreachable { server: fetcher.server.clone(), cause });
+        }
+        Err(e) => return Err(e),
+    };
+    if doc["kind"] == "APIGroupDiscoveryList" {
+        return Ok(Discovery::from_aggregated(&doc));
+    }
+    let mut discovery = Discovery::from_group_list(&doc);
+    let mut set = tokio::task::JoinSet::new();
+    for group in GROUPS {
+        for version in discovery.groups.get(*group).cloned().unwrap_or_default() {
+            let path = format!("/apis/{group}/{version}");
+            let fetcher_path = path.clone();
+            let f = Fetcher {
+                client: fetcher.client.clone(),
+                timeout: fetcher.timeout,
+                server: fetcher.server.clone(),
+            };
+            set.spawn(
+                async move { (group.to_string(), version, f.get(&fetcher_path, "application/json").await) },
+            );
+        }
+    }
+    let mut lists = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        if let Ok((group, version, result)) = joined
+            && let Fetched::Ok(doc) = result?
+        {
+            lists.push((group, version, doc));
+        }
+    }
+    lists.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    for (group, version, doc) in lists {
+        discovery.add_resource_list(&group, &version, &doc);
+    }
+    Ok(discovery)
+}
+
+/// Stops with a clear paragraph when the Gateway API or every registration CRD is missing.
+fn check_installed(d: &Discovery) -> Result<(), ClusterError> {
+    if d.resources_for(Kind::HttpRoute).is_empty() || d.resources_for(Kind::Gateway).is_empty() {
+        return Err(ClusterError::NotInstalled(
+            "the Gateway API is not installed in this cluster: the API server serves no gateway.networking.k8s.io HTTPRoute or Gateway, so no MCP server can be routed. Install the Gateway API CRDs (and a controller such as Istio), then check with `kubectl api-resources --api-group=gateway.networking.k8s.io`.".into(),
+        ));
+    }
+    if d.resources_for(Kind::Registration).is_empty() {
+        return Err(ClusterError::NotInstalled(
+            "the mcp-gateway is not installed in this cluster: the API server serves no MCPServerRegistration (mcp.kuadrant.io or mcp.kagenti.com) and no MCPServer. Install the mcp-gateway CRDs and controller, then check with `kubectl api-resources --api-group=mcp.kuadrant.io`.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Fetches one wave of needs concurrently and records the results.
+async fn fetch_wave(
+    fetcher: &Arc<Fetcher>,
+    discovery: &Discovery,
+    needs: &[Need],
+    out: &mut ClusterRead,
+) -> Result<(), ClusterError> {
+    let mut set = tokio::task::JoinSet::new();
+    for need in needs {
+        let (kind, namespace, name, selector, group) = match need.clone() {
+            Need::Get { kind, namespace, name } => (kind, Some(namespace), Some(name), None, None),
+            Need::List { kind, namespace, label_selector, group } => {
+                (kind, namespace, None, label_selector, group)
+            }
+        };
+        for res in discovery
+            .resources_for(kind)
+            .into_iter()
+            .filter(|r| group.as_deref().is_none_or(|g| r.group == g))
+        {
+            let fetcher = Arc::clone(fetcher);
+            let (namespace, name, selector) = (namespace.clone(), name.clone(), selector.clone());
+            set.spawn(async move {
+                let ns = namespace.as_deref().filter(|n| !n.is_empty());
+                let result = match &name {
+                    Some(name) => fetcher.get(&format!("{}/{name}", res.path(ns)), "application/json").await,
+                    None => fetcher.list(&res, ns, selector.as_deref()).await,
+                };
+                (kind, res, namespace, name, result)
+            });
+        }
+    }
+    let mut results = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        if let Ok(r) = joined {
+            results.push(r);
+        }
+    }
+    // Completion order is random; keep the snapshot independent of it.
+    results.sort_by(|a, b| {
+        (a.1.api_version(), &a.1.plural, &a.2, &a.3).cmp(&(b.1.api_version(), &b.1.plural, &b.2, &b.3))
+    });
+    for (kind, res, namespace, name, result) in results {
+        let verb = if name.is_some() { "get" } else { "list" };
+        match result? {
+            Fetched::Ok(Value::Array(items)) => {
+                out.read_kinds.insert(kind);
+                items.into_iter().for_each(|value| out.keep(kind, value));
+            }
+            Fetched::Ok(mut obj) => {
+                out.read_kinds.insert(kind);
+                if let Some(map) = obj.as_object_mut() {
+                    map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
+                    map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
+                }
+                out.keep(kind, obj);
+            }
+            Fetched::NotFound if name.is_some() => {
+                out.read_kinds.insert(kind);
+            }
+            Fetched::NotFound => {}
+            Fetched::Forbidden(message) => {
+                out.blocked.push(blocked(kind, &res, namespace, name, verb, true, message))
+            }
+            Fetched::Failed(message) => {
+                out.blocked.push(blocked(kind, &res, namespace, name, verb, false, message))
+            }
+        }
+    }
+    Ok(())
+}
+
+fn blocked(
+    kind: Kind,
+    res: &ApiResource,
+    namespace: Option<String>,
+    name: Option<String>,
+    verb: &'static str,
+    forbidden: bool,
+    message: String,
+) -> Blocked {
+    Blocked {
+        kind,
+        namespace: namespace.unwrap_or_default(),
+        name,
+        verb,
+        group: res.group.clone(),
+        resource: res.plural.clone(),
+        forbidden,
+        message,
+    }
+}
+
+/// Secrets keep their key names only: the values are dropped on arrival.
+fn without_secret_values(kind: Kind, mut value: Value) -> Value {
+    if kind == Kind::Secret {
+        crate::snapshot::strip_secret_values(&mut value);
+    }
+    value
+}

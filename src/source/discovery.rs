@@ -1,0 +1,218 @@
+//! API discovery: which group/versions/resources the cluster serves (aggregated discovery v2, or
+//! the legacy per-group documents), and which resource to read for each kind the doctor needs.
+
+use crate::model::Kind;
+use crate::model::objref::GATEWAY_GROUP;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One served resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiResource {
+    /// Group (`""` for core).
+    pub group: String,
+    /// Version.
+    pub version: String,
+    /// Kind.
+    pub kind: String,
+    /// Plural resource name.
+    pub plural: String,
+    /// Namespaced or cluster-scoped.
+    pub namespaced: bool,
+}
+
+impl ApiResource {
+    /// `group/version`, or `version` for core.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() { self.version.clone() } else { format!("{}/{}", self.group, self.version) }
+    }
+
+    /// The URL path of the collection (`namespace` `None` = all namespaces or cluster-scoped).
+    pub fn path(&self, namespace: Option<&str>) -> String {
+        let base = if self.group.is_empty() {
+            format!("/api/{}", self.version)
+        } else {
+            format!("/apis/{}/{}", self.group, self.version)
+        };
+        match namespace.filter(|_| self.namespaced) {
+            Some(ns) => format!("{base}/namespaces/{ns}/{}", self.plural),
+            None => format!("{base}/{}", self.plural),
+        }
+    }
+
+    fn core(version: &str, kind: &str, plural: &str, namespaced: bool) -> Self {
+        ApiResource {
+            group: String::new(),
+            version: version.into(),
+            kind: kind.into(),
+            plural: plural.into(),
+            namespaced,
+        }
+    }
+}
+
+/// The groups the doctor reads resources of, besides core.
+pub const GROUPS: &[&str] = &["mcp.kuadrant.io", "mcp.kagenti.com", GATEWAY_GROUP];
+
+/// What the cluster serves.
+#[derive(Debug, Clone, Default)]
+pub struct Discovery {
+    /// Served versions per group, most preferred first.
+    pub groups: BTreeMap<String, Vec<String>>,
+    /// Resources of the groups in `GROUPS`, in version-preference order.
+    pub resources: Vec<ApiResource>,
+}
+
+impl Discovery {
+    /// Parses an aggregated discovery document (`APIGroupDiscoveryList`).
+    pub fn from_aggregated(doc: &Value) -> Discovery {
+        let mut d = Discovery::default();
+        for item in doc["items"].as_array().into_iter().flatten() {
+            let group = item["metadata"]["name"].as_str().unwrap_or_default().to_string();
+            let mut versions = Vec::new();
+            for v in item["versions"].as_array().into_iter().flatten() {
+                let version = v["version"].as_str().unwrap_or_default().to_string();
+                versions.push(version.clone());
+                if !GROUPS.contains(&group.as_str()) {
+                    continue;
+                }
+                for r in v["resources"].as_array().into_iter().flatten() {
+                    let kind = r["responseKind"]["kind"].as_str().unwrap_or_default();
+                    d.resources.push(ApiResource {
+                        group: group.clone(),
+                        version: version.clone(),
+                        kind: kind.to_string(),
+                        plural: r["resource"].as_str().unwrap_or_default().to_string(),
+                        namespaced: r["scope"].as_str() != Some("Cluster"),
+                    });
+                }
+            }
+            d.groups.insert(group, versions);
+        }
+        d
+    }
+
+    /// Parses a legacy `APIGroupList`: the served versions, preferred first.
+    pub fn from_group_list(doc: &Value) -> Discovery {
+        let mut d = Discovery::default();
+        for g in doc["groups"].as_array().into_iter().flatten() {
+            let name = g["name"].as_str().unwrap_or_default().to_string();
+            let preferred = g["preferredVersion"]["version"].as_str().unwrap_or_default();
+            let mut versions: Vec<String> = g["versions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v["version"].as_str().map(str::to_string))
+                .collect();
+            versions.sort_by_key(|v| v != preferred);
+            d.groups.insert(name, versions);
+        }
+        d
+    }
+
+    /// Adds the resources of one legacy `APIResourceList` of `group/version`.
+    pub fn add_resource_list(&mut self, group: &str, version: &str, doc: &Value) {
+        for r in doc["resources"].as_array().into_iter().flatten() {
+            let plural = r["name"].as_str().unwrap_or_default();
+            if plural.contains('/') {
+                continue;
+            }
+            self.resources.push(ApiResource {
+                group: group.into(),
+                version: version.into(),
+                kind: r["kind"].as_str().unwrap_or_default().into(),
+                plural: plural.into(),
+                namespaced: r["namespaced"].as_bool().unwrap_or(true),
+            });
+        }
+    }
+
+    /// The preferred served resource of `group`/`kind`.
+    fn preferred(&self, group: &str, kind: &str) -> Option<ApiResource> {
+        let versions = self.groups.get(group)?;
+        versions.iter().find_map(|v| {
+            self.resources.iter().find(|r| r.group == group && r.version == *v && r.kind == kind).cloned()
+        })
+    }
+
+    /// The resources to read for `kind`: one per API group (and kind) that serves it.
+    pub fn resources_for(&self, kind: Kind) -> Vec<ApiResource> {
+        let wanted: &[(&str, &str)] = match kind {
+            Kind::Registration => &[
+                ("mcp.kuadrant.io", "MCPServerRegistration"),
+                ("mcp.kagenti.com", "MCPServerRegistration"),
+                ("mcp.kagenti.com", "MCPServer"),
+            ],
+            Kind::Extension => {
+                &[("mcp.kuadrant.io", "MCPGatewayExtension"), ("mcp.kagenti.com", "MCPGatewayExtension")]
+            }
+            Kind::HttpRoute => &[(GATEWAY_GROUP, "HTTPRoute")],
+            Kind::Gateway => &[(GATEWAY_GROUP, "Gateway")],
+            Kind::GatewayClass => &[(GATEWAY_GROUP, "GatewayClass")],
+            Kind::ListenerSet => &[(GATEWAY_GROUP, "ListenerSet")],
+            Kind::ReferenceGrant => &[(GATEWAY_GROUP, "ReferenceGrant")],
+            Kind::Service => return vec![ApiResource::core("v1", "Service", "services", true)],
+            Kind::Secret => return vec![ApiResource::core("v1", "Secret", "secrets", true)],
+            Kind::Namespace => return vec![ApiResource::core("v1", "Namespace", "namespaces", false)],
+            Kind::EndpointSlice => {
+                return vec![ApiResource {
+                    group: "discovery.k8s.io".into(),
+                    version: "v1".into(),
+                    kind: "EndpointSlice".into(),
+                    plural: "endpointslices".into(),
+                    namespaced: true,
+                }];
+            }
+        };
+        wanted.iter().filter_map(|(g, k)| self.preferred(g, k)).collect()
+    }
+
+    /// Served versions of the doctor's groups, for the report's `metadata.apis`.
+    pub fn served(&self) -> BTreeMap<String, Vec<String>> {
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for r in &self.resources {
+            if matches!(
+                r.kind.as_str(),
+                "MCPServerRegistration"
+                    | "MCPServer"
+                    | "MCPGatewayExtension"
+                    | "HTTPRoute"
+                    | "Gateway"
+                    | "GatewayClass"
+                    | "ReferenceGrant"
+                    | "ListenerSet"
+            ) {
+                let e = out.entry(r.kind.clone()).or_default();
+                let v = r.api_version();
+                if !e.contains(&v) {
+                    e.push(v);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn aggregated_discovery_prefers_the_first_version() {
+        let doc = json!({"kind": "APIGroupDiscoveryList", "items": [
+            {"metadata": {"name": "gateway.networking.k8s.io"}, "versions": [
+                {"version": "v1", "resources": [{"resource": "httproutes", "responseKind": {"kind": "HTTPRoute"}, "scope": "Namespaced"}]},
+                {"version": "v1beta1", "resources": [
+                    {"resource": "httproutes", "responseKind": {"kind": "HTTPRoute"}, "scope": "Namespaced"},
+                    {"resource": "referencegrants", "responseKind": {"kind": "ReferenceGrant"}, "scope": "Namespaced"}]}]}]});
+        let d = Discovery::from_aggregated(&doc);
+        assert_eq!(d.resources_for(Kind::HttpRoute)[0].version, "v1");
+        assert_eq!(d.resources_for(Kind::ReferenceGrant)[0].version, "v1beta1");
+        assert!(d.resources_for(Kind::Registration).is_empty());
+        assert_eq!(
+            d.resources_for(Kind::ReferenceGrant)[0].path(Some("ns")),
+            "/apis/gateway.networking.k8s.io/v1beta1/namespaces/ns/referencegrants"
+        );
+    }
+}

@@ -1,0 +1,167 @@
+//! What to read next from a cluster: a pure function from the objects read so far to the reads
+//! the chains of the selected registrations still need. The cluster source calls it wave after
+//! wave until nothing new is needed, so one diagnosis reads its chain outward and nothing else.
+
+use crate::diagnose::Scope;
+use crate::diagnose::analyzers::registration::effective_prefix;
+use crate::graph::{BackendTarget, Graph, SERVICE_NAME_LABEL, get};
+use crate::model::Kind;
+use crate::model::objref::GATEWAY_GROUP;
+use crate::snapshot::Snapshot;
+use std::collections::BTreeSet;
+
+/// One read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Need {
+    /// GET one object (`namespace` empty for cluster-scoped kinds).
+    Get {
+        /// Kind.
+        kind: Kind,
+        /// Namespace.
+        namespace: String,
+        /// Name.
+        name: String,
+    },
+    /// LIST objects of a kind in one namespace (`None` = every namespace), optionally by label.
+    List {
+        /// Kind.
+        kind: Kind,
+        /// Namespace.
+        namespace: Option<String>,
+        /// `labelSelector`.
+        label_selector: Option<String>,
+        /// Only the resources of this API group (for kinds served by several groups).
+        group: Option<String>,
+    },
+}
+
+fn get_need(kind: Kind, namespace: &str, name: &str) -> Need {
+    Need::Get { kind, namespace: namespace.to_string(), name: name.to_string() }
+}
+
+/// The reads the chains of the registrations in `scope` need, given what has been read.
+pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
+    let mut out = BTreeSet::new();
+    let mut regs: Vec<_> = snap
+        .registrations
+        .values()
+        .filter(|r| scope.namespace.as_deref().is_none_or(|ns| r.meta.namespace == ns))
+        .filter(|r| scope.name.as_deref().is_none_or(|n| r.meta.name == n))
+        .collect();
+    if regs.is_empty() {
+        return out;
+    }
+    out.insert(Need::List { kind: Kind::Extension, namespace: None, label_selector: None, group: None });
+    // Prefix conflicts: the registrations of the same namespace, and the chains of those that
+    // share a prefix with a selected one (to learn which extension serves them).
+    let prefixes: BTreeSet<&str> = regs.iter().filter_map(|r| effective_prefix(r)).collect();
+    if !prefixes.is_empty() && scope.name.is_some() {
+        for reg in &regs {
+            let group = reg.view.0.group().to_string();
+            out.insert(Need::List {
+                kind: Kind::Registration,
+                namespace: Some(reg.meta.namespace.clone()),
+                label_selector: None,
+                group: Some(group),
+            });
+        }
+    }
+    let same_prefix: Vec<_> = snap
+        .registrations
+        .values()
+        .filter(|r| effective_prefix(r).is_some_and(|p| prefixes.contains(p)))
+        .filter(|r| !regs.iter().any(|s| std::ptr::eq(*s, *r)))
+        .collect();
+    regs.extend(same_prefix);
+    let mut routes = Vec::new();
+    for reg in &regs {
+        let ns = &reg.meta.namespace;
+        let spec = &reg.view.1.spec;
+        if let Some(t) = &spec.target_ref {
+            out.insert(get_need(Kind::HttpRoute, ns, &t.name));
+            routes.extend(get(&snap.routes, ns, &t.name));
+        }
+        for r in spec.credential_ref.iter().chain(spec.ca_cert_secret_ref.iter()) {
+            out.insert(get_need(Kind::Secret, ns, &r.name));
+        }
+    }
+    let mut gateways = BTreeSet::new();
+    for route in &routes {
+        let route_ns = &route.meta.namespace;
+        for parent_ref in &route.view.spec.parent_refs {
+            let t = Graph::parent_target(parent_ref, route_ns);
+            if t.group != GATEWAY_GROUP {
+                continue;
+            }
+            match t.kind.as_str() {
+                "Gateway" => {
+                    out.insert(get_need(Kind::Gateway, &t.namespace, &t.name));
+                    gateways.insert((t.namespace.clone(), t.name.clone(), route_ns.clone()));
+                }
+                "ListenerSet" => {
+                    out.insert(get_need(Kind::ListenerSet, &t.namespace, &t.name));
+                    if let Some(ls) = get(&snap.listener_sets, &t.namespace, &t.name) {
+                        let g = Graph::parent_target(&ls.view.spec.parent_ref, &ls.meta.namespace);
+                        out.insert(get_need(Kind::Gateway, &g.namespace, &g.name));
+                        gateways.insert((g.namespace, g.name, route_ns.clone()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for rule in &route.view.spec.rules {
+            for b in &rule.backend_refs {
+                let target = BackendTarget::of(b, route_ns);
+                if !target.is_service() {
+                    continue;
+                }
+                out.insert(get_need(Kind::Service, &target.namespace, &target.name));
+                out.insert(Need::List {
+                    kind: Kind::EndpointSlice,
+                    namespace: Some(target.namespace.clone()),
+                    label_selector: Some(format!("{SERVICE_NAME_LABEL}={}", target.name)),
+                    group: None,
+                });
+                if target.namespace != *route_ns {
+                    out.insert(Need::List {
+                        kind: Kind::ReferenceGrant,
+                        namespace: Some(target.namespace.clone()),
+                        label_selector: None,
+                        group: None,
+                    });
+                }
+            }
+        }
+    }
+    for (gw_ns, gw_name, route_ns) in &gateways {
+        let Some(gw) = get(&snap.gateways, gw_ns, gw_name) else { continue };
+        out.insert(get_need(Kind::GatewayClass, "", &gw.view.spec.gateway_class_name));
+        let selects = gw.view.spec.listeners.iter().any(|l| {
+            l.allowed_routes.as_ref().and_then(|a| a.namespaces.as_ref()).and_then(|n| n.from.as_deref())
+                == Some("Selector")
+        });
+        if selects {
+            out.insert(get_need(Kind::Namespace, "", route_ns));
+        }
+        for ext in snap.extensions.values() {
+            let t = &ext.view.spec.target_ref;
+            let ns = t.namespace.as_deref().filter(|n| !n.is_empty()).unwrap_or(&ext.meta.namespace);
+            if t.name != *gw_name || ns != gw_ns {
+                continue;
+            }
+            if selects {
+                out.insert(get_need(Kind::Namespace, "", &ext.meta.namespace));
+            }
+            if ext.meta.namespace != *gw_ns {
+                out.insert(Need::List {
+                    kind: Kind::ReferenceGrant,
+                    namespace: Some(gw_ns.clone()),
+                    label_selector: None,
+                    group: None,
+                });
+            }
+            // Other extensions' conflicts are judged on the same Gateway: it is already read.
+        }
+    }
+    out
+}

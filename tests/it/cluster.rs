@@ -1,0 +1,389 @@
+//! The live-cluster front end against the fake API server: RBAC-aware verdicts, discovery of what
+//! is installed, served versions, connection failures, and the economy of targeted reads.
+
+use super::scenarios::{self, case_objects};
+use super::support::fake_apiserver::{Deny, FakeApiServer, Options, all_resources};
+use super::support::{Run, root, run, run_in};
+use serde_json::{Value, json};
+
+fn scenario_objects(name: &str, file: &str) -> Vec<Value> {
+    let (_, expect) = scenarios::all().into_iter().find(|(n, _)| n == name).unwrap();
+    let case = if file == "fixed.yaml" { expect.fixed.as_ref().unwrap() } else { &expect.broken };
+    case_objects(name, &expect, case, file)
+}
+
+fn doctor(server: &FakeApiServer, args: &[&str]) -> Run {
+    let kubeconfig = server.kubeconfig.display().to_string();
+    let mut all = vec!["--kubeconfig", &kubeconfig];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+fn codes(report: &Value) -> Vec<String> {
+    let mut out: Vec<String> = report["servers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s["findings"].as_array().cloned().unwrap_or_default())
+        .chain(report["findings"].as_array().cloned().unwrap_or_default())
+        .map(|f| f["code"].as_str().unwrap_or_default().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn forbidden_reference_grant_read_makes_the_verdict_unknown_and_names_the_permission() {
+    let opts = Options {
+        deny: vec![Deny { verb: "list", plural: "referencegrants", namespace: Some("backends") }],
+        ..Options::default()
+    };
+    let server =
+        FakeApiServer::start(scenario_objects("pitfall-missing-reference-grant", "fixed.yaml"), opts);
+    let out = doctor(&server, &["weather", "-n", "team-a", "-o", "json"]);
+    assert_eq!(out.code, 3, "{}{}", out.stdout, out.stderr);
+    let report = out.json();
+    assert_eq!(report["servers"][0]["verdict"], "unknown");
+    let finding = report["servers"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "MCPD0005")
+        .cloned()
+        .expect("read-forbidden finding");
+    let message = finding["message"].as_str().unwrap();
+    assert!(message.contains("list referencegrants in namespace backends"), "{message}");
+    assert!(message.contains("gateway.networking.k8s.io"), "{message}");
+    let role = finding["fix"]["yaml"].as_str().unwrap();
+    assert!(
+        role.contains("kind: Role")
+            && role.contains("namespace: backends")
+            && role.contains("referencegrants")
+            && role.contains("\"list\""),
+        "{role}"
+    );
+    let link = report["servers"][0]["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["state"] == "unknown")
+        .cloned()
+        .unwrap();
+    assert!(link["evidence"].as_str().unwrap().contains("forbidden"), "{link}");
+    // The same cluster with the permission: healthy.
+    let server = FakeApiServer::start(
+        scenario_objects("pitfall-missing-reference-grant", "fixed.yaml"),
+        Options::default(),
+    );
+    assert_eq!(doctor(&server, &["weather", "-n", "team-a"]).code, 0);
+}
+
+#[test]
+fn a_read_that_keeps_failing_is_unknown_after_retries() {
+    let opts = Options {
+        fail: vec![(Deny { verb: "list", plural: "endpointslices", namespace: None }, 503)],
+        ..Options::default()
+    };
+    let server = FakeApiServer::start(scenario_objects("backend-service-not-found", "fixed.yaml"), opts);
+    let out = doctor(&server, &["weather", "-n", "team-a", "-o", "json", "--request-timeout", "2s"]);
+    assert_eq!(out.code, 3, "{}{}", out.stdout, out.stderr);
+    let report = out.json();
+    assert_eq!(codes(&report), vec!["MCPD0006"]);
+    let slices = server.requests().iter().filter(|r| r.contains("/endpointslices")).count();
+    assert_eq!(slices, 3, "three attempts: {:?}", server.requests());
+}
+
+#[test]
+fn status_answers_when_the_gateway_cannot_be_read() {
+    let mut objects = scenario_objects("status-stale-route", "fixed.yaml");
+    for o in &mut objects {
+        if o["kind"] == "HTTPRoute" {
+            o["metadata"]["generation"] = json!(3);
+        }
+    }
+    let opts = Options {
+        deny: vec![Deny { verb: "get", plural: "gateways", namespace: None }],
+        ..Options::default()
+    };
+    let server = FakeApiServer::start(objects, opts);
+    let out = doctor(&server, &["weather", "-n", "team-a", "-o", "json"]);
+    let report = out.json();
+    let chain = report["servers"][0]["chain"].as_array().unwrap();
+    assert!(
+        chain
+            .iter()
+            .any(|l| l["evidence"].as_str().unwrap().contains("verdict rests on status: Accepted=True")),
+        "{chain:#?}"
+    );
+    assert_eq!(report["servers"][0]["verdict"], "unknown", "the extension's listener cannot be checked");
+    assert_eq!(out.code, 3);
+}
+
+#[test]
+fn gateway_api_not_installed_is_one_clear_paragraph() {
+    let opts = Options {
+        resources: all_resources().into_iter().filter(|r| r.group != "gateway.networking.k8s.io").collect(),
+        ..Options::default()
+    };
+    let server = FakeApiServer::start(scenario_objects("backend-service-not-found", "fixed.yaml"), opts);
+    let out = doctor(&server, &["weather", "-n", "team-a"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("the Gateway API is not installed")
+            && out.stderr.contains("kubectl api-resources"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn no_registration_crd_is_one_clear_paragraph() {
+    let opts = Options {
+        resources: all_resources().into_iter().filter(|r| !r.group.starts_with("mcp.")).collect(),
+        ..Options::default()
+    };
+    let server = FakeApiServer::start(Vec::new(), opts);
+    let out = doctor(&server, &["-A"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("the mcp-gateway is not installed"), "{}", out.stderr);
+}
+
+#[test]
+fn reference_grants_served_only_as_v1beta1_are_read_there() {
+    let opts = Options {
+        resources: all_resources()
+            .into_iter()
+            .filter(|r| !(r.kind == "ReferenceGrant" && r.version == "v1"))
+            .collect(),
+        ..Options::default()
+    };
+    let server =
+        FakeApiServer::start(scenario_objects("pitfall-missing-reference-grant", "fixed.yaml"), opts);
+    let out = doctor(&server, &["weather", "-n", "team-a", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let report = out.json();
+    assert_eq!(report["metadata"]["apis"]["ReferenceGrant"], json!(["gateway.networking.k8s.io/v1beta1"]));
+    assert!(server.requests().iter().any(|r| {
+        r.starts_with("GET /apis/gateway.networking.k8s.io/v1beta1/namespaces/backends/referencegrants")
+    }));
+    // And the missing grant is still found through v1beta1.
+    let server = FakeApiServer::start(
+        scenario_objects("pitfall-missing-reference-grant", "broken.yaml"),
+        Options {
+            resources: all_resources()
+                .into_iter()
+                .filter(|r| !(r.kind == "ReferenceGrant" && r.version == "v1"))
+                .collect(),
+            ..Options::default()
+        },
+    );
+    let out = doctor(&server, &["weather", "-n", "team-a", "-o", "json"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(codes(&out.json()), vec!["MCPD0601"]);
+}
+
+#[test]
+fn two_registration_generations_served_side_by_side_are_both_diagnosed() {
+    let mut objects = scenario_objects("backend-service-not-found", "fixed.yaml");
+    let legacy = scenario_objects("r01-mcpserver-next-to-kuadrant-install", "broken.yaml")
+        .into_iter()
+        .filter(|o| o["kind"] == "MCPServer")
+        .map(|mut o| {
+            o["metadata"]["name"] = json!("legacy");
+            o
+        });
+    objects.extend(legacy);
+    let server = FakeApiServer::start(objects, Options::default());
+    let out = doctor(&server, &["-n", "team-a", "-o", "json"]);
+    let report = out.json();
+    let refs: Vec<(String, String)> = report["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["ref"]["apiVersion"].as_str().unwrap().to_string(),
+                s["ref"]["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refs,
+        vec![
+            ("mcp.kagenti.com/v1alpha1".into(), "legacy".into()),
+            ("mcp.kuadrant.io/v1".into(), "weather".into())
+        ]
+    );
+    assert_eq!(report["servers"][0]["generation"], "mcp-gateway v0.1 to v0.4.1");
+    assert_eq!(report["servers"][0]["verdict"], "broken", "ignored by the v0.6+ controller");
+    assert_eq!(report["servers"][1]["verdict"], "healthy");
+    let apis = &report["metadata"]["apis"];
+    assert!(apis["MCPServerRegistration"].as_array().unwrap().len() >= 2, "{apis}");
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn an_unreachable_server_is_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("config");
+    std::fs::write(&kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:9\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n").unwrap();
+    let out = run_in(dir.path(), &["--kubeconfig", "config", "weather", "--request-timeout", "2s"], None);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .starts_with("kubectl-mcp_doctor: cannot reach the Kubernetes API server at http://127.0.0.1:9"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn https_with_the_generated_ca_and_token_works_and_bad_credentials_do_not() {
+    let objects = scenario_objects("backend-service-not-found", "fixed.yaml");
+    let server = FakeApiServer::start(objects.clone(), Options { tls: true, ..Options::default() });
+    assert!(server.url.starts_with("https://"));
+    let out = doctor(&server, &["weather", "-n", "team-a"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+
+    let text = std::fs::read_to_string(&server.kubeconfig)
+        .unwrap()
+        .replace("token: test-token-0123", "token: wrong");
+    std::fs::write(&server.kubeconfig, text).unwrap();
+    let out = doctor(&server, &["weather", "-n", "team-a"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("401 Unauthorized"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("wrong") && !out.stderr.contains("test-token"),
+        "no token in errors: {}",
+        out.stderr
+    );
+
+    let other = FakeApiServer::start(objects, Options { tls: true, ..Options::default() });
+    let text = std::fs::read_to_string(&other.kubeconfig).unwrap();
+    let ca_of_other = text.lines().find(|l| l.contains("certificate-authority:")).unwrap().to_string();
+    let mine = std::fs::read_to_string(&server.kubeconfig).unwrap();
+    let mine_ca = mine.lines().find(|l| l.contains("certificate-authority:")).unwrap().to_string();
+    std::fs::write(
+        &server.kubeconfig,
+        mine.replace(&mine_ca, &ca_of_other).replace("token: wrong", "token: test-token-0123"),
+    )
+    .unwrap();
+    let out = doctor(&server, &["weather", "-n", "team-a"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("TLS error"), "{}", out.stderr);
+}
+
+#[test]
+fn context_flag_and_context_namespace_are_honoured() {
+    let server =
+        FakeApiServer::start(scenario_objects("backend-service-not-found", "fixed.yaml"), Options::default());
+    let text = std::fs::read_to_string(&server.kubeconfig).unwrap();
+    let text = text.replace(
+        "    namespace: default\ncurrent-context: fake",
+        "    namespace: team-a\ncurrent-context: missing",
+    );
+    std::fs::write(&server.kubeconfig, text).unwrap();
+    let out = doctor(&server, &["weather", "--context", "fake", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.json()["servers"][0]["ref"]["namespace"],
+        "team-a",
+        "the context's namespace is the default"
+    );
+    assert_eq!(out.json()["metadata"]["source"]["context"], "fake");
+}
+
+#[test]
+fn legacy_discovery_and_pagination_give_the_same_verdict() {
+    let opts = Options { legacy_discovery: true, page_size: 2, ..Options::default() };
+    let server = FakeApiServer::start(scenario_objects("strategy-namespace-per-server", "broken.yaml"), opts);
+    let out = doctor(&server, &["-A", "-o", "json"]);
+    assert_eq!(out.code, 1);
+    let report = out.json();
+    assert_eq!(report["summary"]["servers"], 2);
+    assert_eq!(report["summary"]["broken"], 2);
+    let requests = server.requests();
+    assert!(requests.iter().any(|r| r.contains("continue=page-2")), "paginated: {requests:?}");
+    assert!(
+        requests.iter().any(|r| r == "GET /apis/gateway.networking.k8s.io/v1"),
+        "legacy discovery: {requests:?}"
+    );
+}
+
+/// A cluster of thousands of objects; one registration is diagnosed with a handful of targeted
+/// requests and no cluster-wide list of the big kinds.
+#[test]
+fn one_registration_in_a_big_cluster_takes_a_handful_of_requests() {
+    let mut objects = scenario_objects("pitfall-missing-reference-grant", "fixed.yaml");
+    for i in 0..3000 {
+        let ns = format!("tenant-{}", i % 60);
+        let name = format!("svc-{i}");
+        objects.push(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": ns}, "spec": {"ports": [{"port": 80}]}}));
+        objects.push(json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "metadata": {"name": format!("{name}-abc"), "namespace": ns, "labels": {"kubernetes.io/service-name": name}}, "endpoints": [{"addresses": ["10.0.0.1"]}]}));
+        if i % 5 == 0 {
+            objects.push(json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": name, "namespace": ns}, "spec": {"parentRefs": [{"name": "mcp-gateway", "namespace": "gateway-system"}], "hostnames": [format!("{name}.mcp.local")], "rules": [{"backendRefs": [{"name": name, "port": 80}]}]}}));
+            objects.push(json!({"apiVersion": "mcp.kuadrant.io/v1", "kind": "MCPServerRegistration", "metadata": {"name": name, "namespace": ns}, "spec": {"targetRef": {"name": name}}}));
+        }
+    }
+    let server = FakeApiServer::start(objects, Options::default());
+    let out = doctor(&server, &["weather", "-n", "team-a", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let requests = server.requests();
+    eprintln!("{} requests:\n{}", requests.len(), requests.join("\n"));
+    assert!(requests.len() <= 15, "{} requests: {requests:#?}", requests.len());
+    for r in &requests {
+        let cluster_wide =
+            !r.contains("/namespaces/") && !r.ends_with("/apis") && !r.contains("/gatewayclasses/");
+        if cluster_wide {
+            assert!(r.contains("/mcpgatewayextensions"), "only extensions are listed across namespaces: {r}");
+        }
+    }
+}
+
+#[test]
+fn kubectl_finds_the_plugin_on_path() {
+    let Some(kubectl) = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|p| p.join("kubectl"))
+        .find(|p| p.is_file())
+    else {
+        eprintln!("SKIPPED: kubectl is not installed, plugin dispatch not tested");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = dir.path().join("kubectl-mcp_doctor");
+    std::fs::copy(env!("CARGO_BIN_EXE_kubectl-mcp_doctor"), &plugin).unwrap();
+    let path = std::env::join_paths(
+        [dir.path().to_path_buf()]
+            .into_iter()
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let list = std::process::Command::new(&kubectl)
+        .args(["plugin", "list", "--name-only"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&list.stdout).contains("kubectl-mcp_doctor"),
+        "{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+
+    let server = FakeApiServer::start(
+        scenario_objects("pitfall-missing-reference-grant", "broken.yaml"),
+        Options { tls: true, ..Options::default() },
+    );
+    let out = std::process::Command::new(&kubectl)
+        .args(["mcp-doctor", "weather", "-n", "team-a", "--kubeconfig"])
+        .arg(&server.kubeconfig)
+        .env("PATH", &path)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("MCPD0601 backend-ref-not-permitted") && stdout.contains("BROKEN"), "{stdout}");
+}

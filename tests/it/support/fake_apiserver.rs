@@ -1,0 +1,472 @@
+//! A fake Kubernetes API server (axum, over HTTP or HTTPS with a generated CA and a bearer token)
+//! that serves a scenario's objects the way kube-apiserver does: real paths, aggregated and legacy
+//! discovery, `Status` bodies for 401/403/404, list pagination with `continue`, label and field
+//! selectors, core list items without apiVersion/kind. It records every request it answers.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// One served resource.
+#[derive(Debug, Clone)]
+pub struct Served {
+    pub group: &'static str,
+    pub version: &'static str,
+    pub kind: &'static str,
+    pub plural: &'static str,
+    pub namespaced: bool,
+}
+
+const fn res(
+    group: &'static str,
+    version: &'static str,
+    kind: &'static str,
+    plural: &'static str,
+    namespaced: bool,
+) -> Served {
+    Served { group, version, kind, plural, namespaced }
+}
+
+/// Everything a full mcp-gateway + Gateway API v1.5 cluster serves.
+pub fn all_resources() -> Vec<Served> {
+    const GW: &str = "gateway.networking.k8s.io";
+    vec![
+        res("", "v1", "Service", "services", true),
+        res("", "v1", "Secret", "secrets", true),
+        res("", "v1", "Namespace", "namespaces", false),
+        res("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true),
+        res(GW, "v1", "Gateway", "gateways", true),
+        res(GW, "v1", "HTTPRoute", "httproutes", true),
+        res(GW, "v1", "GatewayClass", "gatewayclasses", false),
+        res(GW, "v1", "ReferenceGrant", "referencegrants", true),
+        res(GW, "v1", "ListenerSet", "listenersets", true),
+        res(GW, "v1beta1", "Gateway", "gateways", true),
+        res(GW, "v1beta1", "HTTPRoute", "httproutes", true),
+        res(GW, "v1beta1", "ReferenceGrant", "referencegrants", true),
+        res("mcp.kuadrant.io", "v1", "MCPServerRegistration", "mcpserverregistrations", true),
+        res("mcp.kuadrant.io", "v1", "MCPGatewayExtension", "mcpgatewayextensions", true),
+        res("mcp.kuadrant.io", "v1alpha1", "MCPServerRegistration", "mcpserverregistrations", true),
+        res("mcp.kuadrant.io", "v1alpha1", "MCPGatewayExtension", "mcpgatewayextensions", true),
+        res("mcp.kagenti.com", "v1alpha1", "MCPServer", "mcpservers", true),
+        res("mcp.kagenti.com", "v1alpha1", "MCPServerRegistration", "mcpserverregistrations", true),
+        res("mcp.kagenti.com", "v1alpha1", "MCPGatewayExtension", "mcpgatewayextensions", true),
+    ]
+}
+
+/// A refused request: `verb` on `plural`, in `namespace` (`None` = anywhere).
+#[derive(Debug, Clone)]
+pub struct Deny {
+    pub verb: &'static str,
+    pub plural: &'static str,
+    pub namespace: Option<&'static str>,
+}
+
+/// How the fake server behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub tls: bool,
+    pub token: String,
+    pub resources: Vec<Served>,
+    pub deny: Vec<Deny>,
+    pub legacy_discovery: bool,
+    /// Page size imposed on lists (the smaller of this and the client's `limit`).
+    pub page_size: usize,
+    /// Requests answered with this HTTP code every time (a broken aggregated API, say).
+    pub fail: Vec<(Deny, u16)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            tls: false,
+            token: "test-token-0123".into(),
+            resources: all_resources(),
+            deny: Vec::new(),
+            legacy_discovery: false,
+            page_size: 500,
+            fail: Vec::new(),
+        }
+    }
+}
+
+struct Inner {
+    opts: Options,
+    objects: Vec<Value>,
+    log: Mutex<Vec<String>>,
+}
+
+/// A running fake API server and the kubeconfig that points at it.
+pub struct FakeApiServer {
+    pub url: String,
+    pub kubeconfig: PathBuf,
+    inner: Arc<Inner>,
+    _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl FakeApiServer {
+    /// Starts a server for `objects` (objects without a namespace go to `default`).
+    pub fn start(objects: Vec<Value>, opts: Options) -> FakeApiServer {
+        let objects = objects
+            .into_iter()
+            .filter(|o| o.is_object())
+            .map(|mut o| {
+                let namespaced = opts
+                    .resources
+                    .iter()
+                    .find(|r| Some(r.kind) == o["kind"].as_str())
+                    .is_none_or(|r| r.namespaced);
+                if namespaced && o["metadata"]["namespace"].as_str().is_none_or(str::is_empty) {
+                    o["metadata"]["namespace"] = json!("default");
+                }
+                o
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let inner = Arc::new(Inner { opts: opts.clone(), objects, log: Mutex::new(Vec::new()) });
+        let app = Router::new().fallback(handle).with_state(Arc::clone(&inner));
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let tls = if opts.tls { Some(certificates(&dir)) } else { None };
+        let tls_files = tls.clone();
+        std::thread::spawn(move || {
+            let rt =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            rt.block_on(async move {
+                let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+                std_listener.set_nonblocking(true).unwrap();
+                addr_tx.send(std_listener.local_addr().unwrap()).unwrap();
+                match tls_files {
+                    Some((_, cert, key)) => {
+                        let _ = rustls::crypto::ring::default_provider().install_default();
+                        let config =
+                            axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await.unwrap();
+                        let handle = axum_server::Handle::new();
+                        let h = handle.clone();
+                        tokio::spawn(async move {
+                            let _ = stop_rx.await;
+                            h.shutdown();
+                        });
+                        axum_server::from_tcp_rustls(std_listener, config)
+                            .unwrap()
+                            .handle(handle)
+                            .serve(app.into_make_service())
+                            .await
+                            .unwrap();
+                    }
+                    None => {
+                        let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
+                        axum::serve(listener, app)
+                            .with_graceful_shutdown(async move {
+                                let _ = stop_rx.await;
+                            })
+                            .await
+                            .unwrap();
+                    }
+                }
+            });
+        });
+        let addr = addr_rx.recv().unwrap();
+        let scheme = if opts.tls { "https" } else { "http" };
+        let url = format!("{scheme}://{addr}");
+        let kubeconfig = dir.path().join("kubeconfig");
+        let ca_line = tls
+            .as_ref()
+            .map_or(String::new(), |(ca, _, _)| format!("    certificate-authority: {}\n", ca.display()));
+        std::fs::write(
+            &kubeconfig,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster:\n    server: {url}\n{ca_line}users:\n- name: tester\n  user:\n    token: {}\ncontexts:\n- name: fake\n  context:\n    cluster: fake\n    user: tester\n    namespace: default\ncurrent-context: fake\n",
+                opts.token
+            ),
+        )
+        .unwrap();
+        FakeApiServer { url, kubeconfig, inner, _dir: dir, shutdown: Some(stop_tx) }
+    }
+
+    /// Every request answered so far (`GET path?query`).
+    pub fn requests(&self) -> Vec<String> {
+        self.inner.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for FakeApiServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A CA and a server certificate for 127.0.0.1, written as PEM files: (ca, cert, key).
+fn certificates(dir: &tempfile::TempDir) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, SanType};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(DnType::CommonName, "fake-apiserver-ca");
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    params.subject_alt_names.push(SanType::IpAddress(std::net::IpAddr::from([127, 0, 0, 1])));
+    let cert = params.signed_by(&key, &issuer).unwrap();
+    let paths = (dir.path().join("ca.pem"), dir.path().join("server.pem"), dir.path().join("server-key.pem"));
+    std::fs::write(&paths.0, ca_cert.pem()).unwrap();
+    std::fs::write(&paths.1, cert.pem()).unwrap();
+    std::fs::write(&paths.2, key.serialize_pem()).unwrap();
+    paths
+}
+
+fn json_response(code: StatusCode, body: Value) -> Response {
+    Response::builder()
+        .status(code)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn status(code: u16, reason: &str, message: String) -> Response {
+    json_response(
+        StatusCode::from_u16(code).unwrap(),
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message, "reason": reason, "code": code}),
+    )
+}
+
+fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+fn query_map(query: &str) -> BTreeMap<String, String> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_string(), decode(v)))
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let headers: HeaderMap = req.headers().clone();
+    let opts = &inner.opts;
+    let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if auth != format!("Bearer {}", opts.token) {
+        return status(401, "Unauthorized", "Unauthorized".into());
+    }
+    inner.log.lock().unwrap().push(if query.is_empty() {
+        format!("GET {path}")
+    } else {
+        format!("GET {path}?{query}")
+    });
+    if req.method() != axum::http::Method::GET {
+        return status(405, "MethodNotAllowed", "the fake API server only answers GET".into());
+    }
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    match segs.as_slice() {
+        ["version"] => {
+            json_response(StatusCode::OK, json!({"major": "1", "minor": "32", "gitVersion": "v1.32.0-fake"}))
+        }
+        ["api"] => json_response(
+            StatusCode::OK,
+            json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}),
+        ),
+        ["apis"] => discovery(opts, accept),
+        ["api", v] => resource_list(opts, "", v),
+        ["apis", g, v] => resource_list(opts, g, v),
+        ["api", v, rest @ ..] => objects(&inner, "", v, rest, &query),
+        ["apis", g, v, rest @ ..] => objects(&inner, g, v, rest, &query),
+        _ => status(404, "NotFound", "the server could not find the requested resource".into()),
+    }
+}
+
+fn groups(opts: &Options) -> BTreeMap<&'static str, Vec<&'static str>> {
+    let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for r in opts.resources.iter().filter(|r| !r.group.is_empty()) {
+        let v = out.entry(r.group).or_default();
+        if !v.contains(&r.version) {
+            v.push(r.version);
+        }
+    }
+    out
+}
+
+fn discovery(opts: &Options, accept: &str) -> Response {
+    let groups = groups(opts);
+    if accept.contains("as=APIGroupDiscoveryList") && !opts.legacy_discovery {
+        let items: Vec<Value> = groups
+            .iter()
+            .map(|(g, versions)| {
+                json!({"metadata": {"name": g}, "versions": versions.iter().map(|v| json!({
+                    "version": v,
+                    "resources": opts.resources.iter().filter(|r| r.group == *g && r.version == *v).map(|r| json!({
+                        "resource": r.plural, "responseKind": {"group": r.group, "version": r.version, "kind": r.kind},
+                        "scope": if r.namespaced { "Namespaced" } else { "Cluster" }, "verbs": ["get", "list", "watch"]
+                    })).collect::<Vec<_>>(),
+                    "freshness": "Current"
+                })).collect::<Vec<_>>()})
+            })
+            .collect();
+        return json_response(
+            StatusCode::OK,
+            json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {}, "items": items}),
+        );
+    }
+    let list: Vec<Value> = groups
+        .iter()
+        .map(|(g, versions)| {
+            json!({"name": g, "versions": versions.iter().map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v})).collect::<Vec<_>>(),
+                   "preferredVersion": {"groupVersion": format!("{g}/{}", versions[0]), "version": versions[0]}})
+        })
+        .collect();
+    json_response(StatusCode::OK, json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": list}))
+}
+
+fn resource_list(opts: &Options, group: &str, version: &str) -> Response {
+    let resources: Vec<Value> = opts
+        .resources
+        .iter()
+        .filter(|r| r.group == group && r.version == version)
+        .map(|r| json!({"name": r.plural, "singularName": r.kind.to_lowercase(), "namespaced": r.namespaced, "kind": r.kind, "verbs": ["get", "list", "watch"]}))
+        .collect();
+    if resources.is_empty() {
+        return status(404, "NotFound", "the server could not find the requested resource".into());
+    }
+    let gv = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
+    json_response(
+        StatusCode::OK,
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}),
+    )
+}
+
+fn objects(inner: &Inner, group: &str, version: &str, rest: &[&str], query: &str) -> Response {
+    let opts = &inner.opts;
+    let (namespace, plural, name) = match rest {
+        ["namespaces", ns, plural] => (Some(*ns), *plural, None),
+        ["namespaces", ns, plural, name] => (Some(*ns), *plural, Some(*name)),
+        [plural] => (None, *plural, None),
+        [plural, name] => (None, *plural, Some(*name)),
+        _ => return status(404, "NotFound", "the server could not find the requested resource".into()),
+    };
+    let Some(r) =
+        opts.resources.iter().find(|r| r.group == group && r.version == version && r.plural == plural)
+    else {
+        return status(404, "NotFound", "the server could not find the requested resource".into());
+    };
+    let verb = if name.is_some() { "get" } else { "list" };
+    let full = if group.is_empty() { plural.to_string() } else { format!("{plural}.{group}") };
+    if opts
+        .deny
+        .iter()
+        .any(|d| d.verb == verb && d.plural == plural && d.namespace.is_none_or(|n| Some(n) == namespace))
+    {
+        let scope =
+            namespace.map_or(" at the cluster scope".to_string(), |ns| format!(" in the namespace \"{ns}\""));
+        let subject = name.map_or(String::new(), |n| format!(" \"{n}\""));
+        return status(
+            403,
+            "Forbidden",
+            format!(
+                "{full}{subject} is forbidden: User \"system:serviceaccount:team-a:dev\" cannot {verb} resource \"{plural}\" in API group \"{group}\"{scope}"
+            ),
+        );
+    }
+    if let Some((_, code)) = opts.fail.iter().find(|(d, _)| {
+        d.verb == verb && d.plural == plural && d.namespace.is_none_or(|n| Some(n) == namespace)
+    }) {
+        return status(*code, "InternalError", format!("injected failure for {verb} {full}"));
+    }
+    let api_version = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
+    let q = query_map(query);
+    let matching = inner.objects.iter().filter(|o| {
+        group_of(o["apiVersion"].as_str().unwrap_or("")) == group
+            && o["kind"] == r.kind
+            && (!r.namespaced || namespace.is_none_or(|ns| o["metadata"]["namespace"] == ns))
+            && name.is_none_or(|n| o["metadata"]["name"] == n)
+            && q.get("labelSelector").is_none_or(|sel| {
+                sel.split(',').all(|req| match req.split_once('=') {
+                    Some((k, v)) => o["metadata"]["labels"][k] == v,
+                    None => o["metadata"]["labels"].get(req).is_some(),
+                })
+            })
+            && q.get("fieldSelector").is_none_or(|sel| match sel.split_once('=') {
+                Some(("metadata.name", v)) => o["metadata"]["name"] == v,
+                Some(("metadata.namespace", v)) => o["metadata"]["namespace"] == v,
+                _ => true,
+            })
+    });
+    let convert = |o: &Value| {
+        let mut o = o.clone();
+        o["apiVersion"] = json!(api_version);
+        o
+    };
+    if let Some(name) = name {
+        return match matching.map(convert).next() {
+            Some(o) => json_response(StatusCode::OK, o),
+            None => status(404, "NotFound", format!("{full} \"{name}\" not found")),
+        };
+    }
+    let mut items: Vec<Value> = matching.map(convert).collect();
+    items.sort_by_key(|o| {
+        (
+            o["metadata"]["namespace"].as_str().unwrap_or("").to_string(),
+            o["metadata"]["name"].as_str().unwrap_or("").to_string(),
+        )
+    });
+    if group.is_empty() || group == "discovery.k8s.io" {
+        // Built-in lists carry apiVersion and kind on the list, not on the items.
+        for item in &mut items {
+            if let Some(map) = item.as_object_mut() {
+                map.remove("apiVersion");
+                map.remove("kind");
+            }
+        }
+    }
+    let limit =
+        q.get("limit").and_then(|l| l.parse::<usize>().ok()).unwrap_or(usize::MAX).min(opts.page_size).max(1);
+    let start = match q.get("continue") {
+        Some(token) => match token.strip_prefix("page-").and_then(|n| n.parse::<usize>().ok()) {
+            Some(n) => n,
+            None => return status(400, "BadRequest", "invalid continue token".into()),
+        },
+        None => 0,
+    };
+    let end = (start + limit).min(items.len());
+    let page: Vec<Value> = items[start.min(items.len())..end].to_vec();
+    let mut metadata = json!({"resourceVersion": "12345"});
+    if end < items.len() {
+        metadata["continue"] = json!(format!("page-{end}"));
+        metadata["remainingItemCount"] = json!(items.len() - end);
+    }
+    json_response(
+        StatusCode::OK,
+        json!({"kind": format!("{}List", r.kind), "apiVersion": api_version, "metadata": metadata, "items": page}),
+    )
+}
