@@ -25,6 +25,33 @@ pub struct Cli {
 pub enum Command {
     /// Explain a finding code (e.g. MCPD0601 or backend-ref-not-permitted).
     Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish), or install kubectl's plugin completion
+    /// helper `kubectl_complete-mcp_doctor` next to this binary (kubectl).
+    Completion {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Completion candidates for kubectl's plugin completion (called by kubectl_complete-mcp_doctor).
+    #[command(name = "__complete", hide = true)]
+    Complete {
+        /// The words typed so far; the last one is being completed.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
+}
+
+/// `completion` targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// bash.
+    Bash,
+    /// zsh.
+    Zsh,
+    /// fish.
+    Fish,
+    /// Install `kubectl_complete-mcp_doctor` for `kubectl mcp-doctor <TAB>` (kubectl 1.26+).
+    Kubectl,
 }
 
 /// `explain` arguments.
@@ -70,19 +97,42 @@ pub struct DiagnoseArgs {
     /// Bound on every request to the API server (kubectl syntax: 10s, 1m, 500ms; 0 = 10s).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub request_timeout: std::time::Duration,
+    /// Only registrations whose labels match (kubectl selector syntax).
+    #[arg(short = 'l', long)]
+    pub selector: Option<String>,
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
+    /// In a scan, print the table only (no details of broken servers).
+    #[arg(long)]
+    pub summary: bool,
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Silence a known finding: CODE or name, optionally =namespace/name; `*` wildcards. Repeatable.
+    #[arg(long, value_name = "CODE[=NS/NAME]")]
+    pub suppress: Vec<String>,
+    /// Replace namespace, object and host names with stable short hashes; the mapping goes to stderr.
+    #[arg(long)]
+    pub redact: bool,
+    /// Colour the text output.
+    #[arg(long, value_enum, default_value_t = crate::render::style::ColorChoice::Auto)]
+    pub color: crate::render::style::ColorChoice,
 }
 
 /// `-o` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Output {
-    /// The chain as a tree, then findings with fixes.
+    /// One server: the chain as a tree, then findings with fixes; a scan: a table, then the broken.
     Text,
+    /// Like text, with more table columns.
+    Wide,
+    /// For tickets: header, chains, findings with fixes, and the objects.
+    Markdown,
+    /// The chains as a Graphviz graph.
+    Dot,
+    /// The chains as a Mermaid flowchart.
+    Mermaid,
     /// The Report as JSON.
     Json,
     /// The Report as YAML.

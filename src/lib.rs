@@ -3,7 +3,7 @@
 //! names the broken link with a fix.
 //!
 //! Pipeline: `source` (I/O) → `Snapshot` → `Graph` → `diagnose` (pure analyzers) → `Report` →
-//! `render`. Only `source` touches the file system.
+//! `render`. Only `source` touches the file system and the network.
 
 pub mod cli;
 pub mod diagnose;
@@ -13,8 +13,10 @@ pub mod render;
 pub mod snapshot;
 pub mod source;
 
-use cli::{Cli, Command, FailOn, Output};
-use diagnose::{Code, Scope, Severity, SourceInfo};
+use cli::{Cli, Command, DiagnoseArgs, FailOn, Output, Shell};
+use diagnose::{Code, Report, Scope, Severity, SourceInfo};
+use render::redact::Category;
+use render::style::Styles;
 use std::io::Read;
 use thiserror::Error;
 
@@ -32,61 +34,283 @@ pub enum Error {
     Cluster(#[from] source::cluster::ClusterError),
 }
 
-/// What a run produced: text for stdout and the exit code.
-#[derive(Debug)]
+/// What a run produced: text for stdout and stderr, and the exit code.
+#[derive(Debug, Default)]
 pub struct Outcome {
     /// Everything for stdout.
     pub stdout: String,
+    /// Notes for stderr (the `--redact` mapping).
+    pub stderr: String,
     /// Exit code (0, 1 or 3; 2 is an `Error`).
     pub code: u8,
 }
 
+/// What the process knows about its surroundings, decided by `main`.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    /// `NO_COLOR` is set and not empty.
+    pub no_color: bool,
+    /// stdout is a terminal.
+    pub stdout_is_terminal: bool,
+    /// Seconds since the epoch, for the markdown header (`SOURCE_DATE_EPOCH` wins).
+    pub now: u64,
+}
+
 /// Runs the command line.
-pub fn run(cli: Cli, stdin: &mut dyn Read) -> Result<Outcome, Error> {
-    if let Some(Command::Explain(args)) = cli.command {
-        if args.markdown {
-            return Ok(Outcome { stdout: render::explain::findings_markdown(), code: 0 });
-        }
-        if args.list {
-            return Ok(Outcome { stdout: render::explain::list(), code: 0 });
-        }
-        let query = args.code.unwrap_or_default();
-        return match Code::find(&query) {
-            Some(info) => Ok(Outcome { stdout: render::explain::explain(info), code: 0 }),
-            None => Err(Error::Usage(format!(
-                "unknown finding code {query:?}; `kubectl mcp-doctor explain --list` lists them"
-            ))),
-        };
+pub fn run(cli: Cli, stdin: &mut dyn Read, env: &Env) -> Result<Outcome, Error> {
+    match cli.command {
+        Some(Command::Explain(args)) => explain(args),
+        Some(Command::Completion { shell }) => completion(shell),
+        Some(Command::Complete { words }) => Ok(Outcome { stdout: complete(&words), ..Outcome::default() }),
+        None => diagnose_command(&cli.diagnose, stdin, env),
     }
-    let args = cli.diagnose;
-    let report =
-        if args.filename.is_empty() { diagnose_cluster(&args)? } else { diagnose_files(&args, stdin)? };
+}
+
+fn explain(args: cli::ExplainArgs) -> Result<Outcome, Error> {
+    let stdout = if args.markdown {
+        render::explain::findings_markdown()
+    } else if args.list {
+        render::explain::list()
+    } else {
+        let query = args.code.unwrap_or_default();
+        match Code::find(&query) {
+            Some(info) => render::explain::explain(info, example(info.id).as_ref()),
+            None => {
+                return Err(Error::Usage(format!(
+                    "unknown finding code {query:?}; `kubectl mcp-doctor explain --list` lists them"
+                )));
+            }
+        }
+    };
+    Ok(Outcome { stdout, ..Outcome::default() })
+}
+
+/// The objects that differ between the broken and the fixed file of a code's scenario.
+fn example(code: &str) -> Option<render::explain::Example> {
+    let (scenario, broken, fixed) = diagnose::examples::example(code)?;
+    let parse = |text: &str| -> Vec<serde_json::Value> {
+        source::files::parse("example.yaml", text.as_bytes())
+            .map(|l| l.objects.into_iter().map(|o| o.value).collect())
+            .unwrap_or_default()
+    };
+    let key = |v: &serde_json::Value| {
+        let at = |p: &str| v.pointer(p).and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+        (at("/kind"), at("/metadata/namespace"), at("/metadata/name"), at("/apiVersion"))
+    };
+    let (broken, fixed) = (parse(broken), parse(fixed));
+    let yaml = |v: &serde_json::Value| serde_saphyr::to_string(v).unwrap_or_default();
+    let mut example = render::explain::Example { scenario: scenario.to_string(), ..Default::default() };
+    for b in &broken {
+        match fixed.iter().find(|f| key(f) == key(b)) {
+            Some(f) if f == b => {}
+            Some(f) => {
+                example.broken.push(yaml(b));
+                example.fixed.push(yaml(f));
+            }
+            None => example.broken.push(yaml(b)),
+        }
+    }
+    example.fixed.extend(fixed.iter().filter(|f| !broken.iter().any(|b| key(b) == key(f))).map(yaml));
+    Some(example)
+}
+
+fn completion(shell: Shell) -> Result<Outcome, Error> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut buf = Vec::new();
+    let generator = match shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+        Shell::Kubectl => {
+            let path = source::install_kubectl_completion()
+                .map_err(|e| Error::Usage(format!("cannot install kubectl_complete-mcp_doctor: {e}")))?;
+            return Ok(Outcome {
+                stdout: format!(
+                    "installed {}\n`kubectl mcp-doctor <TAB>` now completes (kubectl 1.26+, with kubectl's own shell completion enabled)\n",
+                    path.display()
+                ),
+                ..Outcome::default()
+            });
+        }
+    };
+    clap_complete::generate(generator, &mut cmd, "kubectl-mcp_doctor", &mut buf);
+    Ok(Outcome { stdout: String::from_utf8_lossy(&buf).into_owned(), ..Outcome::default() })
+}
+
+/// Candidates for kubectl's plugin completion, cobra style: one per line, then `:4` (no files).
+fn complete(words: &[String]) -> String {
+    let current = words.last().map(String::as_str).unwrap_or("");
+    let previous = words.len().checked_sub(2).and_then(|i| words.get(i)).map(String::as_str).unwrap_or("");
+    let mut out: Vec<String> = match previous {
+        "-o" | "--output" => {
+            ["text", "wide", "json", "yaml", "markdown", "dot", "mermaid"].map(String::from).to_vec()
+        }
+        "--color" => ["auto", "always", "never"].map(String::from).to_vec(),
+        "--fail-on" => ["error", "warning", "info"].map(String::from).to_vec(),
+        "--suppress" => diagnose::CATALOG.iter().map(|c| c.id.to_string()).collect(),
+        "-n" | "--namespace" => source::complete::namespaces(words),
+        "-f" | "--filename" | "--kubeconfig" => return ":0\n".into(),
+        _ if current.starts_with('-') => {
+            use clap::CommandFactory;
+            Cli::command().get_arguments().filter_map(|a| a.get_long().map(|l| format!("--{l}"))).collect()
+        }
+        _ => source::complete::registrations(words),
+    };
+    out.retain(|c| c.starts_with(current));
+    out.push(":4".into());
+    out.join("\n") + "\n"
+}
+
+fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Result<Outcome, Error> {
+    let selector =
+        args.selector.as_deref().map(model::selector::Selector::parse).transpose().map_err(Error::Usage)?;
+    let suppress = args
+        .suppress
+        .iter()
+        .map(|s| diagnose::suppress::Rule::parse(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Error::Usage)?;
+    let keep_raw = args.output == Output::Markdown;
+    let (report, snap) = if args.filename.is_empty() {
+        diagnose_cluster(args, selector, suppress, keep_raw)?
+    } else {
+        diagnose_files(args, stdin, selector, suppress, keep_raw)?
+    };
     let fail_on = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
+    let colored = matches!(args.output, Output::Text | Output::Wide);
+    let styles = if colored {
+        Styles::decide(args.color, env.no_color, env.stdout_is_terminal)
+    } else {
+        Styles::plain()
+    };
+    let scan = args.name.is_none();
     let stdout = match args.output {
-        Output::Text => render::tree::render(&report),
+        Output::Text if scan => render::tree::scan(&report, false, args.summary, &styles),
+        Output::Wide => render::tree::scan(&report, true, args.summary, &styles),
+        Output::Text => render::tree::render(&report, &styles),
         Output::Json => render::json::json(&report),
         Output::Yaml => render::json::yaml(&report),
+        Output::Markdown => render::markdown::render(
+            &report,
+            &render::markdown::Context { objects: &snap.raw, generated_at: rfc3339(env.now) },
+        ),
+        Output::Dot => render::graph::dot(&report),
+        Output::Mermaid => render::graph::mermaid(&report),
     };
-    Ok(Outcome { stdout, code: report.exit_code(fail_on) })
+    let code = report.exit_code(fail_on);
+    if !args.redact {
+        return Ok(Outcome { stdout, stderr: String::new(), code });
+    }
+    let (stdout, mapping) = render::redact::redact(&stdout, &names(&snap, &report));
+    let mut stderr =
+        String::from("redacted names (this mapping is not in the output; keep it to read the answer):\n");
+    for (with, name) in &mapping {
+        stderr.push_str(&format!("  {with}  {name}\n"));
+    }
+    Ok(Outcome { stdout, stderr, code })
 }
 
-fn diagnose_files(args: &cli::DiagnoseArgs, stdin: &mut dyn Read) -> Result<diagnose::Report, Error> {
+/// Every namespace, object and host name the output may mention.
+fn names(snap: &snapshot::Snapshot, report: &Report) -> Vec<(Category, String)> {
+    let mut out = Vec::new();
+    let object = |out: &mut Vec<(Category, String)>, o: &model::ObjRef| {
+        if !o.namespace.is_empty() {
+            out.push((Category::Namespace, o.namespace.clone()));
+        }
+        out.push((Category::Object, o.name.clone()));
+    };
+    for s in &report.servers {
+        for l in &s.chain {
+            object(&mut out, &l.from);
+            object(&mut out, &l.to);
+        }
+        for f in s.findings.iter().chain(&s.suppressed) {
+            object(&mut out, &f.object);
+            if let Some(t) = &f.fix.target {
+                object(&mut out, t);
+            }
+        }
+    }
+    for f in &report.findings {
+        object(&mut out, &f.object);
+    }
+    for (k, _) in snap.raw.iter() {
+        object(&mut out, k);
+    }
+    for r in snap.routes.values() {
+        object(&mut out, &r.objref());
+        out.extend(r.view.spec.hostnames.iter().map(|h| (Category::Host, h.clone())));
+    }
+    for g in snap.gateways.values() {
+        object(&mut out, &g.objref());
+        out.extend(
+            g.view.spec.listeners.iter().filter_map(|l| l.hostname.clone()).map(|h| (Category::Host, h)),
+        );
+    }
+    for e in snap.extensions.values() {
+        out.extend(e.view.spec.public_host.iter().map(|h| (Category::Host, h.clone())));
+    }
+    for n in snap.namespaces.values() {
+        out.push((Category::Namespace, n.meta.name.clone()));
+    }
+    for s in snap.services.values() {
+        out.extend(s.view.spec.external_name.iter().map(|h| (Category::Host, h.clone())));
+    }
+    if let Some(server) = &report.metadata.source.server {
+        let host = server.split("://").nth(1).unwrap_or(server).split(['/', ':']).next().unwrap_or_default();
+        out.push((Category::Host, host.to_string()));
+    }
+    if let Some(ctx) = &report.metadata.source.context {
+        out.push((Category::Object, ctx.clone()));
+    }
+    out
+}
+
+/// Seconds since the epoch as RFC 3339 UTC.
+fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+fn diagnose_files(
+    args: &DiagnoseArgs,
+    stdin: &mut dyn Read,
+    selector: Option<model::selector::Selector>,
+    suppress: Vec<diagnose::suppress::Rule>,
+    keep_raw: bool,
+) -> Result<(Report, snapshot::Snapshot), Error> {
     let loaded = source::files::load(&args.filename, stdin)?;
     let default_ns = args.namespace.clone().unwrap_or_else(|| "default".into());
-    let snap = snapshot::Snapshot::build(loaded.objects, &default_ns);
+    let snap = snapshot::Snapshot::build_with(loaded.objects, &default_ns, keep_raw);
     // Files mode: without -n every registration is diagnosed, as `kubectl apply -f` applies all.
-    let scope = Scope {
-        name: args.name.clone(),
-        namespace: if args.all_namespaces { None } else { args.namespace.clone() },
-    };
-    Ok(diagnose::diagnose(&snap, &scope, SourceInfo::Files(loaded.files)))
+    let namespace = if args.all_namespaces { None } else { args.namespace.clone() };
+    let scope = Scope { name: args.name.clone(), namespace, selector, suppress };
+    let report = diagnose::diagnose(&snap, &scope, SourceInfo::Files(loaded.files));
+    Ok((report, snap))
 }
 
-fn diagnose_cluster(args: &cli::DiagnoseArgs) -> Result<diagnose::Report, Error> {
+fn diagnose_cluster(
+    args: &DiagnoseArgs,
+    selector: Option<model::selector::Selector>,
+    suppress: Vec<diagnose::suppress::Rule>,
+    keep_raw: bool,
+) -> Result<(Report, snapshot::Snapshot), Error> {
     let opts = source::cluster::Options {
         kubeconfig: args.kubeconfig.clone(),
         context: args.context.clone(),
@@ -95,17 +319,35 @@ fn diagnose_cluster(args: &cli::DiagnoseArgs) -> Result<diagnose::Report, Error>
         namespace: args.namespace.clone(),
         all_namespaces: args.all_namespaces,
         name: args.name.clone(),
+        selector: args.selector.clone(),
         request_timeout: args.request_timeout,
+        want_version: keep_raw,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
     let read = runtime.block_on(source::cluster::read(&opts))?;
-    let mut snap = snapshot::Snapshot::build(read.objects, read.namespace.as_deref().unwrap_or("default"));
+    let mut snap = snapshot::Snapshot::build_with(
+        read.objects,
+        read.namespace.as_deref().unwrap_or("default"),
+        keep_raw,
+    );
     snap.kinds_present.extend(read.read_kinds);
     snap.blocked = read.blocked;
-    let scope = Scope { name: args.name.clone(), namespace: read.namespace.clone() };
+    let scope = Scope { name: args.name.clone(), namespace: read.namespace.clone(), selector, suppress };
     let source = SourceInfo::Cluster { context: read.context, server: read.server, apis: read.apis };
-    Ok(diagnose::diagnose(&snap, &scope, source))
+    let mut report = diagnose::diagnose(&snap, &scope, source);
+    report.metadata.kubernetes_version = read.kubernetes_version;
+    Ok((report, snap))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::rfc3339(1_795_622_400), "2026-11-25T16:00:00Z");
+        assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
 }

@@ -1,8 +1,9 @@
 //! The `kubectl-mcp_doctor` binary: parse, run, print, map to an exit code.
 
 use clap::Parser;
+use mcp_doctor::Env;
 use mcp_doctor::cli::Cli;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -13,8 +14,19 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match mcp_doctor::run(cli, &mut std::io::stdin()) {
+    let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    });
+    let env = Env {
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        stdout_is_terminal: std::io::stdout().is_terminal(),
+        now,
+    };
+    match mcp_doctor::run(cli, &mut std::io::stdin(), &env) {
         Ok(outcome) => {
+            if !outcome.stderr.is_empty() {
+                eprint!("{}", outcome.stderr);
+            }
             let mut stdout = std::io::stdout().lock();
             match stdout.write_all(outcome.stdout.as_bytes()).and_then(|()| stdout.flush()) {
                 Ok(()) => ExitCode::from(outcome.code),

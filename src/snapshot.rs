@@ -110,6 +110,9 @@ pub struct Snapshot {
     pub kinds_present: BTreeSet<Kind>,
     /// Reads that were refused or failed, so that the links needing them are `unknown`.
     pub blocked: Vec<Blocked>,
+    /// The objects as read, when kept (`build_with`).
+    pub raw: BTreeMap<ObjRef, Value>,
+    keep_raw: bool,
 }
 
 /// A read the source could not make.
@@ -146,7 +149,13 @@ impl Snapshot {
     /// Decodes raw objects. Objects without a namespace get `default_namespace`; unknown kinds are
     /// ignored; later definitions of the same object replace earlier ones, as `kubectl apply` would.
     pub fn build(raw: Vec<RawObject>, default_namespace: &str) -> Snapshot {
-        let mut snap = Snapshot::default();
+        Self::build_with(raw, default_namespace, false)
+    }
+
+    /// Like `build`; with `keep_raw`, also keeps each object as read (without managedFields, the
+    /// last-applied annotation and Secret values) for renderers that print objects.
+    pub fn build_with(raw: Vec<RawObject>, default_namespace: &str, keep_raw: bool) -> Snapshot {
+        let mut snap = Snapshot { keep_raw, ..Snapshot::default() };
         for obj in raw {
             snap.add(obj, default_namespace);
         }
@@ -172,6 +181,19 @@ impl Snapshot {
             } else if value.is_object() {
                 value["metadata"] = serde_json::json!({"namespace": default_namespace});
             }
+        }
+        if self.keep_raw {
+            let mut shown = value.clone();
+            if let Some(meta) = shown.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.remove("managedFields");
+                if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+                    a.remove("kubectl.kubernetes.io/last-applied-configuration");
+                }
+            }
+            let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+            let ns = if kind.namespaced() { str_at(&value["metadata"], "namespace") } else { String::new() };
+            let name = str_at(value.get("metadata").unwrap_or(&Value::Null), "name");
+            self.raw.insert(ObjRef::new(group, &kind_name, &ns, &name), shown);
         }
         let meta = match decode::<Meta>(value.get("metadata").cloned().unwrap_or(Value::Null)) {
             Ok(meta) => meta,
@@ -278,6 +300,25 @@ impl Snapshot {
     /// The read that was refused or failed for an object of `kind` in `namespace`, if any.
     pub fn blocked_read(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Blocked> {
         self.blocked.iter().find(|b| b.covers(kind, namespace, name))
+    }
+
+    /// The annotations of the object `objref` names, if it is in the snapshot.
+    pub fn annotations(&self, objref: &ObjRef) -> Option<&BTreeMap<String, String>> {
+        let key = (objref.namespace.clone(), objref.name.clone());
+        let meta = match Kind::classify(&format!("{}/v", objref.group), &objref.kind)? {
+            Kind::Registration => self.registrations.get(&key).map(|o| &o.meta),
+            Kind::Extension => self.extensions.get(&key).map(|o| &o.meta),
+            Kind::HttpRoute => self.routes.get(&key).map(|o| &o.meta),
+            Kind::Gateway => self.gateways.get(&key).map(|o| &o.meta),
+            Kind::GatewayClass => self.gateway_classes.get(&key).map(|o| &o.meta),
+            Kind::ListenerSet => self.listener_sets.get(&key).map(|o| &o.meta),
+            Kind::ReferenceGrant => self.reference_grants.get(&key).map(|o| &o.meta),
+            Kind::Service => self.services.get(&key).map(|o| &o.meta),
+            Kind::EndpointSlice => self.endpoint_slices.get(&key).map(|o| &o.meta),
+            Kind::Secret => self.secrets.get(&key).map(|o| &o.meta),
+            Kind::Namespace => self.namespaces.get(&key).map(|o| &o.meta),
+        }?;
+        Some(&meta.annotations)
     }
 
     /// The malformed object with this identity, if any.

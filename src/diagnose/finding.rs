@@ -213,10 +213,28 @@ pub struct ServerReport {
     pub generation: &'static str,
     /// The verdict.
     pub verdict: Verdict,
+    /// The first broken link and its code, when the server is broken.
+    #[serde(rename = "firstBroken", skip_serializing_if = "Option::is_none")]
+    pub first_broken: Option<FirstBroken>,
     /// Every link, in walking order.
     pub chain: Vec<Link>,
     /// Findings on the chain, sorted.
     pub findings: Vec<Finding>,
+    /// Findings silenced by `--suppress` or the object's annotation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Finding>,
+}
+
+/// The first broken link of a chain.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FirstBroken {
+    /// Its finding's code.
+    #[serde(serialize_with = "code_id")]
+    pub code: Code,
+    /// The link's relation (`parentRefs[0]`).
+    pub relation: String,
+    /// The object the link points at.
+    pub to: ObjRef,
 }
 
 /// `summary` counts.
@@ -232,6 +250,8 @@ pub struct Summary {
     pub degraded: usize,
     /// Unknown.
     pub unknown: usize,
+    /// Findings silenced by `--suppress` or annotations.
+    pub suppressed: usize,
 }
 
 /// `metadata.source`.
@@ -258,6 +278,9 @@ pub struct Metadata {
     pub tool_version: &'static str,
     /// Where the objects came from.
     pub source: Source,
+    /// `gitVersion` of the API server, in cluster mode when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kubernetes_version: Option<String>,
     /// API versions read, per kind.
     pub apis: std::collections::BTreeMap<String, Vec<String>>,
 }
@@ -278,6 +301,9 @@ pub struct Report {
     pub servers: Vec<ServerReport>,
     /// Findings on objects that are on no server's chain.
     pub findings: Vec<Finding>,
+    /// Off-chain findings that were silenced.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Finding>,
 }
 
 impl Report {

@@ -3,7 +3,9 @@
 
 pub mod analyzers;
 pub mod catalog;
+pub mod examples;
 pub mod finding;
+pub mod suppress;
 
 use crate::graph::Graph;
 use crate::model::{Kind, ObjRef};
@@ -11,7 +13,7 @@ use crate::snapshot::{Origin, RegistrationObj, Snapshot};
 use analyzers::{backend, extension, gateway, registration, route, secrets, status};
 pub use catalog::{CATALOG, Code, CodeInfo};
 pub use finding::{Finding, Fix, Link, LinkState, Report, Severity, Verdict};
-use finding::{Metadata, ServerRef, ServerReport, Source, Summary, sort_findings};
+use finding::{FirstBroken, Metadata, ServerRef, ServerReport, Source, Summary, sort_findings};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Which registrations to diagnose.
@@ -21,6 +23,19 @@ pub struct Scope {
     pub name: Option<String>,
     /// Only registrations in this namespace; `None` = every namespace.
     pub namespace: Option<String>,
+    /// Only registrations whose labels match (`-l`).
+    pub selector: Option<crate::model::selector::Selector>,
+    /// Findings to silence (`--suppress`).
+    pub suppress: Vec<suppress::Rule>,
+}
+
+impl Scope {
+    /// Whether a registration is selected.
+    pub fn selects(&self, reg: &RegistrationObj) -> bool {
+        self.namespace.as_deref().is_none_or(|ns| reg.meta.namespace == ns)
+            && self.name.as_deref().is_none_or(|n| reg.meta.name == n)
+            && self.selector.as_ref().is_none_or(|s| s.matches(&reg.meta.labels))
+    }
 }
 
 /// Where the objects came from, for `metadata.source`.
@@ -179,12 +194,7 @@ pub fn malformed_finding(bad: &crate::snapshot::Malformed) -> Finding {
 /// Diagnoses every registration in `scope`.
 pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     let graph = Graph::new(snap);
-    let selected: Vec<&RegistrationObj> = snap
-        .registrations
-        .values()
-        .filter(|r| scope.namespace.as_deref().is_none_or(|ns| r.meta.namespace == ns))
-        .filter(|r| scope.name.as_deref().is_none_or(|n| r.meta.name == n))
-        .collect();
+    let selected: Vec<&RegistrationObj> = snap.registrations.values().filter(|r| scope.selects(r)).collect();
 
     let mut servers = Vec::new();
     let mut on_chain: BTreeSet<ObjRef> = BTreeSet::new();
@@ -208,7 +218,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     registration::prefix_conflicts(&served_by, &mut servers);
 
     let mut reports: Vec<ServerReport> =
-        servers.into_iter().map(|(reg, walk)| server_report(reg, walk)).collect();
+        servers.into_iter().map(|(reg, walk)| server_report(reg, walk, snap, &scope.suppress)).collect();
     reports.sort_by(|a, b| {
         (&a.reference.namespace, &a.reference.name, &a.reference.api_version).cmp(&(
             &b.reference.namespace,
@@ -217,9 +227,12 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
         ))
     });
 
-    let mut findings = off_chain_findings(snap, scope, &selected, &on_chain);
+    let (mut findings, mut suppressed) =
+        suppress::apply(off_chain_findings(snap, scope, &selected, &on_chain), &scope.suppress, snap);
     sort_findings(&mut findings);
-    let summary = summarize(&reports);
+    sort_findings(&mut suppressed);
+    let mut summary = summarize(&reports);
+    summary.suppressed += suppressed.len();
     let (source, apis) = match source {
         SourceInfo::Files(files) => {
             (Source { mode: "files", context: None, server: None, files: Some(files) }, api_versions(snap))
@@ -231,10 +244,16 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     Report {
         api_version: "mcp-doctor/v1alpha1",
         kind: "Report",
-        metadata: Metadata { tool_version: env!("CARGO_PKG_VERSION"), source, apis },
+        metadata: Metadata {
+            tool_version: env!("CARGO_PKG_VERSION"),
+            source,
+            kubernetes_version: None,
+            apis,
+        },
         summary,
         servers: reports,
         findings,
+        suppressed,
     }
 }
 
@@ -250,10 +269,26 @@ fn walk_registration<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> O
     extension::served_by(&parents)
 }
 
-fn server_report(reg: &RegistrationObj, walk: Walk) -> ServerReport {
-    let Walk { chain, mut findings, .. } = walk;
+fn server_report(
+    reg: &RegistrationObj,
+    walk: Walk,
+    snap: &Snapshot,
+    rules: &[suppress::Rule],
+) -> ServerReport {
+    let Walk { chain, findings, .. } = walk;
+    let (mut findings, mut suppressed) = suppress::apply(findings, rules, snap);
     dedup(&mut findings);
+    // Findings arrive in walking order: the first error is the first broken link's.
+    let first_broken = findings.iter().find(|f| f.severity == Severity::Error).map(|f| {
+        let link = chain.iter().find(|l| l.state == LinkState::Fail);
+        FirstBroken {
+            code: f.code,
+            relation: link.map_or_else(String::new, |l| l.relation.clone()),
+            to: link.map_or_else(|| f.object.clone(), |l| l.to.clone()),
+        }
+    });
     sort_findings(&mut findings);
+    sort_findings(&mut suppressed);
     let verdict = if findings.iter().any(|f| f.severity == Severity::Error) {
         Verdict::Broken
     } else if chain.iter().any(|l| l.state == LinkState::Unknown) {
@@ -273,8 +308,10 @@ fn server_report(reg: &RegistrationObj, walk: Walk) -> ServerReport {
         },
         generation: generation.releases(),
         verdict,
+        first_broken,
         chain,
         findings,
+        suppressed,
     }
 }
 
@@ -292,6 +329,7 @@ fn summarize(servers: &[ServerReport]) -> Summary {
             Verdict::Degraded => s.degraded += 1,
             Verdict::Unknown => s.unknown += 1,
         }
+        s.suppressed += server.suppressed.len();
     }
     s
 }

@@ -5,6 +5,7 @@
 pub mod objects;
 pub mod objref;
 pub mod registration;
+pub mod selector;
 
 pub use objects::*;
 pub use objref::{Kind, ObjRef};

@@ -3,8 +3,19 @@
 use crate::diagnose::{CATALOG, CodeInfo};
 use std::fmt::Write;
 
-/// The explanation of one code.
-pub fn explain(info: &CodeInfo) -> String {
+/// A broken and a fixed example: the objects that differ between the two.
+#[derive(Debug, Clone, Default)]
+pub struct Example {
+    /// The scenario it comes from.
+    pub scenario: String,
+    /// The objects as they are when broken (YAML documents).
+    pub broken: Vec<String>,
+    /// The same objects fixed (YAML documents).
+    pub fixed: Vec<String>,
+}
+
+/// The explanation of one code, with its example.
+pub fn explain(info: &CodeInfo, example: Option<&Example>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} {} ({})", info.id, info.name, info.severity.as_str());
     if let Some(r) = info.reason {
@@ -13,6 +24,29 @@ pub fn explain(info: &CodeInfo) -> String {
     let _ = writeln!(out, "\n{}\n", capitalize(info.title));
     let _ = writeln!(out, "Why it breaks the gateway:\n  {}\n", info.why);
     let _ = writeln!(out, "How to fix it:\n  {}", info.fix);
+    if let Some(e) = example {
+        let _ = writeln!(out, "\nExample (tests/scenarios/{}):", e.scenario);
+        if e.broken.is_empty() && e.fixed.is_empty() {
+            let _ = writeln!(
+                out,
+                "  the objects are the same; the command line was wrong (see the scenario's expect.yaml)."
+            );
+        }
+        for (title, docs) in [("Broken", &e.broken), ("Fixed", &e.fixed)] {
+            if docs.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n  {title}:");
+            for (i, d) in docs.iter().enumerate() {
+                if i > 0 {
+                    let _ = writeln!(out, "    ---");
+                }
+                for line in d.lines() {
+                    let _ = writeln!(out, "    {line}");
+                }
+            }
+        }
+    }
     out
 }
 

@@ -2,5 +2,10 @@
 //! beyond what the caller passes.
 
 pub mod explain;
+pub mod graph;
 pub mod json;
+pub mod markdown;
+pub mod redact;
+pub mod style;
+pub mod table;
 pub mod tree;

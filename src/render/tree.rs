@@ -1,52 +1,67 @@
-//! The default text output: per server, the chain as an indented tree with one line per link (the
-//! first broken link marked), then its findings with their fixes; short enough to paste.
+//! The default text output for one server: the chain as an indented tree with one line per link
+//! (the first broken link marked), then its findings with their fixes; short enough to paste.
 
+use super::style::Styles;
+use crate::diagnose::Severity;
 use crate::diagnose::finding::{Finding, Link, LinkState, Report, ServerReport, Verdict};
 use std::fmt::Write;
 
-fn symbol(state: LinkState) -> &'static str {
+fn symbol(state: LinkState, styles: &Styles) -> String {
     match state {
-        LinkState::Ok => "✓",
-        LinkState::Fail => "✗",
-        LinkState::Warn => "!",
-        LinkState::Unknown => "?",
-        LinkState::Skipped => "-",
+        LinkState::Ok => Styles::paint(styles.ok, "✓"),
+        LinkState::Fail => Styles::paint(styles.fail, "✗"),
+        LinkState::Warn => Styles::paint(styles.warn, "!"),
+        LinkState::Unknown => Styles::paint(styles.dim, "?"),
+        LinkState::Skipped => Styles::paint(styles.dim, "-"),
     }
 }
 
-fn verdict(v: Verdict) -> &'static str {
+fn verdict(v: Verdict, styles: &Styles) -> String {
     match v {
-        Verdict::Healthy => "HEALTHY",
-        Verdict::Degraded => "DEGRADED",
-        Verdict::Unknown => "UNKNOWN",
-        Verdict::Broken => "BROKEN",
+        Verdict::Healthy => Styles::paint(styles.ok, "HEALTHY"),
+        Verdict::Degraded => Styles::paint(styles.warn, "DEGRADED"),
+        Verdict::Unknown => Styles::paint(styles.dim, "UNKNOWN"),
+        Verdict::Broken => Styles::paint(styles.fail, "BROKEN"),
     }
 }
 
-/// Renders the whole report.
-pub fn render(report: &Report) -> String {
+/// Every server as a tree, the other findings, and the summary line.
+pub fn render(report: &Report, styles: &Styles) -> String {
     let mut out = String::new();
     for server in &report.servers {
-        render_server(&mut out, server);
+        render_server(&mut out, server, styles);
         out.push('\n');
     }
-    if !report.findings.is_empty() {
-        let _ = writeln!(out, "Other findings:");
-        for f in &report.findings {
-            render_finding(&mut out, f, "  ");
-        }
-        out.push('\n');
-    }
-    let s = &report.summary;
-    let _ = writeln!(
-        out,
-        "{} server(s): {} healthy, {} broken, {} degraded, {} unknown",
-        s.servers, s.healthy, s.broken, s.degraded, s.unknown
-    );
+    other_findings(&mut out, report, styles);
+    summary_line(&mut out, report);
     out
 }
 
-fn render_server(out: &mut String, server: &ServerReport) {
+/// The findings that belong to no server.
+pub fn other_findings(out: &mut String, report: &Report, styles: &Styles) {
+    if !report.findings.is_empty() {
+        let _ = writeln!(out, "Other findings:");
+        for f in &report.findings {
+            render_finding(out, f, "  ", styles);
+        }
+        out.push('\n');
+    }
+}
+
+/// `N server(s): ...`.
+pub fn summary_line(out: &mut String, report: &Report) {
+    let s = &report.summary;
+    let suppressed =
+        if s.suppressed > 0 { format!(", {} finding(s) suppressed", s.suppressed) } else { String::new() };
+    let _ = writeln!(
+        out,
+        "{} server(s): {} healthy, {} broken, {} degraded, {} unknown{suppressed}",
+        s.servers, s.healthy, s.broken, s.degraded, s.unknown
+    );
+}
+
+/// One server: heading, chain, findings.
+pub fn render_server(out: &mut String, server: &ServerReport, styles: &Styles) {
     let r = &server.reference;
     let _ = writeln!(
         out,
@@ -56,25 +71,34 @@ fn render_server(out: &mut String, server: &ServerReport) {
         r.name,
         r.api_version,
         server.generation,
-        verdict(server.verdict)
+        verdict(server.verdict, styles)
     );
-    let depths = depths(&server.chain);
-    let first_broken = server.chain.iter().position(|l| l.state == LinkState::Fail);
-    for (i, (link, depth)) in server.chain.iter().zip(depths).enumerate() {
-        let indent = "  ".repeat(depth + 1);
+    chain(out, &server.chain, "  ", styles);
+    if !server.findings.is_empty() {
+        let _ = writeln!(out, "  Findings:");
+        for f in &server.findings {
+            render_finding(out, f, "    ", styles);
+        }
+    }
+}
+
+/// The chain as an indented tree, the first broken link marked.
+pub fn chain(out: &mut String, chain: &[Link], indent: &str, styles: &Styles) {
+    let depths = depths(chain);
+    let first_broken = chain.iter().position(|l| l.state == LinkState::Fail);
+    for (i, (link, depth)) in chain.iter().zip(depths).enumerate() {
+        let pad = format!("{indent}{}", "  ".repeat(depth));
         let head = if link.from == link.to {
             link.relation.clone()
         } else {
             format!("{} → {}", link.relation, link.to)
         };
-        let mark = if Some(i) == first_broken { "   ◀ first broken link" } else { "" };
-        let _ = writeln!(out, "{indent}{} {head}: {}{mark}", symbol(link.state), link.evidence);
-    }
-    if !server.findings.is_empty() {
-        let _ = writeln!(out, "  Findings:");
-        for f in &server.findings {
-            render_finding(out, f, "    ");
-        }
+        let mark = if Some(i) == first_broken {
+            Styles::paint(styles.fail, "   ◀ first broken link")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "{pad}{} {head}: {}{mark}", symbol(link.state, styles), link.evidence);
     }
 }
 
@@ -88,14 +112,19 @@ fn depths(chain: &[Link]) -> Vec<usize> {
     depths
 }
 
-fn render_finding(out: &mut String, f: &Finding, indent: &str) {
-    let id = f.code.info().id;
+fn render_finding(out: &mut String, f: &Finding, indent: &str, styles: &Styles) {
+    let id = Styles::paint(styles.strong, f.code.info().id);
     let field = if f.field.is_empty() { String::new() } else { format!(" {}", f.field) };
     let reason = f.reason.as_deref().map_or(String::new(), |r| format!(" [{r}]"));
+    let (sym, style) = match f.severity {
+        Severity::Error => ("✗", styles.fail),
+        Severity::Warning => ("!", styles.warn),
+        Severity::Info => ("i", styles.dim),
+    };
     let _ = writeln!(
         out,
         "{indent}{} {id} {} ({}): {}{field}{reason}",
-        severity_symbol(f),
+        Styles::paint(style, sym),
         f.name,
         f.severity.as_str(),
         f.object
@@ -120,10 +149,21 @@ fn render_finding(out: &mut String, f: &Finding, indent: &str) {
     }
 }
 
-fn severity_symbol(f: &Finding) -> &'static str {
-    match f.severity {
-        crate::diagnose::Severity::Error => "✗",
-        crate::diagnose::Severity::Warning => "!",
-        crate::diagnose::Severity::Info => "i",
+/// A scan: the table, then (unless `summary_only`) every server that is not healthy, in detail.
+pub fn scan(report: &Report, wide: bool, summary_only: bool, styles: &Styles) -> String {
+    let mut out = super::table::render(report, wide, styles);
+    if summary_only {
+        return out;
     }
+    let unhealthy: Vec<&ServerReport> =
+        report.servers.iter().filter(|s| s.verdict != Verdict::Healthy).collect();
+    for server in unhealthy {
+        out.push('\n');
+        render_server(&mut out, server, styles);
+    }
+    if !report.findings.is_empty() {
+        out.push('\n');
+        other_findings(&mut out, report, styles);
+    }
+    out
 }

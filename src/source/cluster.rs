@@ -34,8 +34,12 @@ pub struct Options {
     pub all_namespaces: bool,
     /// The registration to diagnose.
     pub name: Option<String>,
+    /// `-l`: passed to the LIST of registrations.
+    pub selector: Option<String>,
     /// `--request-timeout`.
     pub request_timeout: Duration,
+    /// Also read the API server's version (for the markdown header).
+    pub want_version: bool,
 }
 
 /// Why the cluster could not be used at all (exit code 2).
@@ -92,6 +96,8 @@ pub struct ClusterRead {
     pub namespace: Option<String>,
     /// Served API versions of the doctor's kinds.
     pub apis: BTreeMap<String, Vec<String>>,
+    /// `gitVersion` of the API server, when asked for.
+    pub kubernetes_version: Option<String>,
     /// Identities of the objects read, so that overlapping reads keep one copy.
     seen: BTreeSet<(String, String, String, String)>,
 }
@@ -302,7 +308,9 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
 
     let discovery = discover(&fetcher).await?;
     check_installed(&discovery)?;
-    let scope = Scope { name: opts.name.clone(), namespace: namespace.clone() };
+    let selector = opts.selector.as_deref().and_then(|s| crate::model::selector::Selector::parse(s).ok());
+    let scope =
+        Scope { name: opts.name.clone(), namespace: namespace.clone(), selector, suppress: Vec::new() };
     let mut out = ClusterRead {
         context,
         server,
@@ -310,6 +318,11 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
         apis: discovery.served(),
         ..ClusterRead::default()
     };
+    if opts.want_version
+        && let Fetched::Ok(v) = fetcher.get("/version", "application/json").await?
+    {
+        out.kubernetes_version = v["gitVersion"].as_str().map(str::to_string);
+    }
     let mut done: BTreeSet<Need> = BTreeSet::new();
 
     // Wave 1: the registrations; with -A, every kind at once.
@@ -319,10 +332,11 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
             wave.insert(Need::Get { kind: Kind::Registration, namespace: ns.clone(), name: name.clone() });
         }
         (_, ns) => {
+            let label_selector = opts.selector.clone();
             wave.insert(Need::List {
                 kind: Kind::Registration,
                 namespace: ns.clone(),
-                label_selector: None,
+                label_selector,
                 group: None,
             });
         }
@@ -558,4 +572,43 @@ fn without_secret_values(kind: Kind, mut value: Value) -> Value {
         crate::snapshot::strip_secret_values(&mut value);
     }
     value
+}
+
+/// Names for shell completion: registrations in the namespace, or namespaces. Best effort: any
+/// failure gives no candidates, and reads are bounded by a short timeout.
+pub fn complete_names(opts: &Options, namespaces: bool) -> Vec<String> {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        return Vec::new();
+    };
+    runtime.block_on(async {
+        let Ok((mut config, _)) = load_config(opts).await else { return Vec::new() };
+        config.connect_timeout = Some(opts.request_timeout);
+        config.read_timeout = Some(opts.request_timeout);
+        config.default_retry = false;
+        let namespace = opts.namespace.clone().unwrap_or_else(|| config.default_namespace.clone());
+        let server = config.cluster_url.to_string();
+        let Ok(client) = Client::try_from(config) else { return Vec::new() };
+        let fetcher = Fetcher { client, timeout: opts.request_timeout, server };
+        let resources = if namespaces {
+            vec![ApiResource {
+                group: String::new(),
+                version: "v1".into(),
+                kind: "Namespace".into(),
+                plural: "namespaces".into(),
+                namespaced: false,
+            }]
+        } else {
+            match discover(&fetcher).await {
+                Ok(d) => d.resources_for(Kind::Registration),
+                Err(_) => return Vec::new(),
+            }
+        };
+        let mut names = BTreeSet::new();
+        for res in resources {
+            if let Ok(Fetched::Ok(Value::Array(items))) = fetcher.list(&res, Some(&namespace), None).await {
+                names.extend(items.iter().filter_map(|i| i["metadata"]["name"].as_str().map(str::to_string)));
+            }
+        }
+        names.into_iter().collect()
+    })
 }

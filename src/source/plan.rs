@@ -42,12 +42,7 @@ fn get_need(kind: Kind, namespace: &str, name: &str) -> Need {
 /// The reads the chains of the registrations in `scope` need, given what has been read.
 pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
     let mut out = BTreeSet::new();
-    let mut regs: Vec<_> = snap
-        .registrations
-        .values()
-        .filter(|r| scope.namespace.as_deref().is_none_or(|ns| r.meta.namespace == ns))
-        .filter(|r| scope.name.as_deref().is_none_or(|n| r.meta.name == n))
-        .collect();
+    let mut regs: Vec<_> = snap.registrations.values().filter(|r| scope.selects(r)).collect();
     if regs.is_empty() {
         return out;
     }

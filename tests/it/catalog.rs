@@ -51,6 +51,35 @@ fn every_code_is_produced_by_a_scenario() {
 }
 
 #[test]
+fn every_code_has_a_broken_and_fixed_example_from_a_scenario_that_produces_it() {
+    let scenarios = scenarios::all();
+    for c in CATALOG {
+        let Some((scenario, _, _)) = mcp_doctor::diagnose::examples::example(c.id) else {
+            assert!(CLUSTER_ONLY.contains(&c.id), "{} has no example", c.id);
+            continue;
+        };
+        let (_, expect) = scenarios
+            .iter()
+            .find(|(n, _)| n == scenario)
+            .unwrap_or_else(|| panic!("{}: no scenario {scenario}", c.id));
+        assert!(
+            expect.broken.findings.iter().any(|f| f.code == c.id),
+            "{}: scenario {scenario} does not produce it",
+            c.id
+        );
+        let out = run(&["explain", c.id]);
+        assert!(out.stdout.contains("Example (tests/scenarios/"), "{}", out.stdout);
+        assert!(
+            out.stdout.contains("Broken:")
+                || out.stdout.contains("Fixed:")
+                || out.stdout.contains("command line was wrong"),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
 fn explain_accepts_names_and_rejects_unknown_codes() {
     let out = run(&["explain", "backend-ref-not-permitted"]);
     assert_eq!(out.code, 0);

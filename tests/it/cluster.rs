@@ -1,22 +1,13 @@
 //! The live-cluster front end against the fake API server: RBAC-aware verdicts, discovery of what
 //! is installed, served versions, connection failures, and the economy of targeted reads.
 
-use super::scenarios::{self, case_objects};
+use super::cluster_support::{doctor_env, scenario_objects};
 use super::support::fake_apiserver::{Deny, FakeApiServer, Options, all_resources};
-use super::support::{Run, root, run, run_in};
+use super::support::{Run, root, run_in};
 use serde_json::{Value, json};
 
-fn scenario_objects(name: &str, file: &str) -> Vec<Value> {
-    let (_, expect) = scenarios::all().into_iter().find(|(n, _)| n == name).unwrap();
-    let case = if file == "fixed.yaml" { expect.fixed.as_ref().unwrap() } else { &expect.broken };
-    case_objects(name, &expect, case, file)
-}
-
 fn doctor(server: &FakeApiServer, args: &[&str]) -> Run {
-    let kubeconfig = server.kubeconfig.display().to_string();
-    let mut all = vec!["--kubeconfig", &kubeconfig];
-    all.extend_from_slice(args);
-    run(&all)
+    doctor_env(server, args, &[])
 }
 
 fn codes(report: &Value) -> Vec<String> {

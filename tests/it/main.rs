@@ -7,6 +7,7 @@ mod architecture;
 mod catalog;
 mod cli;
 mod cluster;
+mod cluster_support;
 mod conformance;
 mod render;
 mod scenarios;

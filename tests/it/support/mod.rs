@@ -29,8 +29,14 @@ impl Run {
 
 /// Runs the binary with `args` in `dir`, with a clean environment and optional stdin.
 pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    run_env(dir, args, stdin, &[])
+}
+
+/// Like `run_in`, with extra environment variables.
+pub fn run_env(dir: &Path, args: &[&str], stdin: Option<&[u8]>, envs: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-mcp_doctor"));
     cmd.args(args).current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd.envs(envs.iter().copied());
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -1,0 +1,87 @@
+//! The scan table: one row per server (namespace, name, generation, route, gateway/listener,
+//! verdict, first broken link with its code); `-o wide` adds prefix, backend and extension.
+
+use super::style::Styles;
+use crate::diagnose::finding::{Link, Report, ServerReport, Verdict};
+use comfy_table::{ContentArrangement, Table, presets};
+
+fn link(server: &ServerReport, relation: impl Fn(&str) -> bool) -> Option<&Link> {
+    server.chain.iter().find(|l| relation(&l.relation))
+}
+
+/// `Verdict` as shown in tables and trees.
+pub fn verdict_cell(v: Verdict, styles: &Styles) -> String {
+    match v {
+        Verdict::Healthy => Styles::paint(styles.ok, "healthy"),
+        Verdict::Broken => Styles::paint(styles.fail, "broken"),
+        Verdict::Degraded => Styles::paint(styles.warn, "degraded"),
+        Verdict::Unknown => Styles::paint(styles.dim, "unknown"),
+    }
+}
+
+/// Renders the table.
+pub fn render(report: &Report, wide: bool, styles: &Styles) -> String {
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
+    let mut header =
+        vec!["NAMESPACE", "NAME", "GENERATION", "ROUTE", "GATEWAY/LISTENER", "VERDICT", "FIRST BROKEN"];
+    if wide {
+        header.extend(["PREFIX", "BACKEND", "EXTENSION", "FINDINGS"]);
+    }
+    table.set_header(header);
+    for s in &report.servers {
+        let r = &s.reference;
+        let version = r.api_version.rsplit_once('/').map_or(r.api_version.as_str(), |(_, v)| v);
+        let route = link(s, |rel| rel == "targetRef").map_or("-".to_string(), |l| l.to.name.clone());
+        let gateway = link(s, |rel| rel.starts_with("listener")).map_or("-".to_string(), |l| {
+            let section = l.relation.strip_prefix("listener ").unwrap_or("*");
+            format!("{}/{section}", l.to.ns_name())
+        });
+        let broken = s.first_broken.as_ref().map_or("-".to_string(), |b| {
+            let what =
+                if b.relation.is_empty() { b.to.to_string() } else { format!("{} → {}", b.relation, b.to) };
+            format!("{} {what}", b.code.info().id)
+        });
+        let mut row = vec![
+            r.namespace.clone(),
+            r.name.clone(),
+            format!("{}/{version}", r.kind),
+            route,
+            gateway,
+            verdict_cell(s.verdict, styles),
+            broken,
+        ];
+        if wide {
+            let prefix = link(s, |rel| rel == "registration")
+                .and_then(|l| {
+                    l.evidence.split("prefix \"").nth(1).map(|p| p.trim_end_matches('"').to_string())
+                })
+                .unwrap_or_else(|| "-".into());
+            let backend = link(s, |rel| rel.contains("backendRefs") && !rel.ends_with("grant")).map_or(
+                "-".to_string(),
+                |l| {
+                    let port =
+                        l.evidence.strip_prefix("Service port ").map_or(String::new(), |p| format!(":{p}"));
+                    format!("{}{port}", l.to.ns_name())
+                },
+            );
+            let ext = link(s, |rel| rel == "served by").map_or("-".to_string(), |l| l.to.ns_name());
+            row.extend([prefix, backend, ext, s.findings.len().to_string()]);
+        }
+        table.add_row(row);
+    }
+    // Like kubectl: no leading padding, no trailing blanks.
+    let mut out: String = table
+        .to_string()
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end().to_string() + "\n")
+        .collect();
+    let s = &report.summary;
+    let suppressed =
+        if s.suppressed > 0 { format!(", {} finding(s) suppressed", s.suppressed) } else { String::new() };
+    out.push_str(&format!(
+        "\n{} server(s): {} healthy, {} broken, {} degraded, {} unknown{suppressed}\n",
+        s.servers, s.healthy, s.broken, s.degraded, s.unknown
+    ));
+    out
+}
