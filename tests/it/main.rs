@@ -9,6 +9,8 @@ mod cli;
 mod cluster;
 mod cluster_support;
 mod conformance;
+mod properties;
 mod render;
 mod scenarios;
+mod ship;
 mod support;
