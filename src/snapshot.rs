@@ -71,8 +71,9 @@ pub struct Malformed {
     pub origin: Option<Origin>,
 }
 
-/// Objects keyed by `(namespace, name)`.
-pub type Store<T> = BTreeMap<(String, String), Obj<T>>;
+/// Objects keyed by `(namespace, name, group/kind)`: one store may hold kinds that share names
+/// (an `MCPServer` and an `MCPServerRegistration`, extensions of two API groups).
+pub type Store<T> = BTreeMap<(String, String, String), Obj<T>>;
 
 /// Every object of the diagnosis, by kind.
 #[derive(Debug, Default)]
@@ -178,8 +179,8 @@ impl Snapshot {
                 if empty {
                     meta.insert("namespace".into(), Value::String(default_namespace.to_string()));
                 }
-            } else if value.is_object() {
-                value["metadata"] = serde_json::json!({"namespace": default_namespace});
+            } else if let Some(map) = value.as_object_mut() {
+                map.insert("metadata".into(), serde_json::json!({"namespace": default_namespace}));
             }
         }
         if self.keep_raw {
@@ -191,7 +192,8 @@ impl Snapshot {
                 }
             }
             let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-            let ns = if kind.namespaced() { str_at(&value["metadata"], "namespace") } else { String::new() };
+            let metadata = value.get("metadata").unwrap_or(&Value::Null);
+            let ns = if kind.namespaced() { str_at(metadata, "namespace") } else { String::new() };
             let name = str_at(value.get("metadata").unwrap_or(&Value::Null), "name");
             self.raw.insert(ObjRef::new(group, &kind_name, &ns, &name), shown);
         }
@@ -282,8 +284,12 @@ impl Snapshot {
     ) {
         match decoded {
             Ok(obj) => {
-                let key = (obj.meta.namespace.clone(), obj.meta.name.clone());
                 let (objref, origin) = (obj.objref(), obj.origin.clone());
+                let key = (
+                    obj.meta.namespace.clone(),
+                    obj.meta.name.clone(),
+                    format!("{}/{}", objref.group, objref.kind),
+                );
                 if let Some(old) = store(self).insert(key, obj) {
                     self.duplicates.push((objref, origin, old.origin));
                 }
@@ -304,7 +310,8 @@ impl Snapshot {
 
     /// The annotations of the object `objref` names, if it is in the snapshot.
     pub fn annotations(&self, objref: &ObjRef) -> Option<&BTreeMap<String, String>> {
-        let key = (objref.namespace.clone(), objref.name.clone());
+        let key =
+            (objref.namespace.clone(), objref.name.clone(), format!("{}/{}", objref.group, objref.kind));
         let meta = match Kind::classify(&format!("{}/v", objref.group), &objref.kind)? {
             Kind::Registration => self.registrations.get(&key).map(|o| &o.meta),
             Kind::Extension => self.extensions.get(&key).map(|o| &o.meta),

@@ -42,8 +42,9 @@ macro_rules! catalog {
 impl Code {
     /// The catalog entry of this code.
     pub fn info(self) -> &'static CodeInfo {
-        // The catalog lists every variant in declaration order.
-        &CATALOG[self as usize]
+        // The catalog lists every variant in declaration order (a unit test checks it), so the
+        // lookup always succeeds; the fallback only keeps the function total.
+        CATALOG.get(self as usize).filter(|c| c.code == self).unwrap_or(&CATALOG_FALLBACK)
     }
 
     /// Looks a code up by id (`MCPD0601`, any case) or name (`backend-ref-not-permitted`).
@@ -51,6 +52,17 @@ impl Code {
         CATALOG.iter().find(|c| c.id.eq_ignore_ascii_case(query) || c.name == query)
     }
 }
+
+static CATALOG_FALLBACK: CodeInfo = CodeInfo {
+    code: Code::ObjectMalformed,
+    id: "MCPD0000",
+    name: "unknown-code",
+    severity: Severity::Error,
+    reason: None,
+    title: "unknown code",
+    why: "The catalog does not list this code.",
+    fix: "Report a bug.",
+};
 
 /// Codes that were retired; they may never be reused.
 pub const RETIRED: &[&str] = &[];

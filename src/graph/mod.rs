@@ -26,14 +26,15 @@ pub struct Graph<'s> {
 
 /// Objects of `store` in `namespace`, in name order.
 pub fn in_namespace<'a, T>(store: &'a Store<T>, namespace: &str) -> impl Iterator<Item = &'a Obj<T>> + 'a {
-    let start = (namespace.to_string(), String::new());
+    let start = (namespace.to_string(), String::new(), String::new());
     let ns = namespace.to_string();
-    store.range(start..).take_while(move |((n, _), _)| *n == ns).map(|(_, o)| o)
+    store.range(start..).take_while(move |((n, _, _), _)| *n == ns).map(|(_, o)| o)
 }
 
-/// Looks up `namespace/name` in a store.
+/// Looks up `namespace/name` in a store (the first kind of that name, for stores of several).
 pub fn get<'a, T>(store: &'a Store<T>, namespace: &str, name: &str) -> Option<&'a Obj<T>> {
-    store.get(&(namespace.to_string(), name.to_string()))
+    let start = (namespace.to_string(), name.to_string(), String::new());
+    store.range(start..).next().filter(|((n, m, _), _)| n == namespace && m == name).map(|(_, o)| o)
 }
 
 /// A route's reason for not attaching to a parent (route `Accepted=False`).

@@ -76,6 +76,14 @@ impl Generation {
         }
     }
 
+    /// The label to suggest for a credential or CA Secret.
+    pub fn secret_label(self) -> &'static str {
+        match self {
+            Generation::KagentiMcpServer | Generation::KagentiRegistration => "mcp.kagenti.com/credential",
+            Generation::KuadrantV1alpha1 | Generation::KuadrantV1 => "mcp.kuadrant.io/secret",
+        }
+    }
+
     /// Whether the controller of this generation needs an MCPGatewayExtension (v0.5.0+).
     pub fn needs_extension(self) -> bool {
         self != Generation::KagentiMcpServer

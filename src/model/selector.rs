@@ -22,21 +22,18 @@ impl Selector {
     pub fn parse(text: &str) -> Result<Selector, String> {
         let mut reqs = Vec::new();
         let mut depth = 0;
-        let mut start = 0;
-        let bytes: Vec<char> = text.chars().collect();
-        let mut parts = Vec::new();
-        for (i, c) in bytes.iter().enumerate() {
+        let mut parts = vec![String::new()];
+        for c in text.chars() {
             match c {
                 '(' => depth += 1,
                 ')' => depth -= 1,
-                ',' if depth == 0 => {
-                    parts.push(bytes[start..i].iter().collect::<String>());
-                    start = i + 1;
-                }
                 _ => {}
             }
+            match parts.last_mut() {
+                Some(last) if c != ',' || depth != 0 => last.push(c),
+                _ => parts.push(String::new()),
+            }
         }
-        parts.push(bytes[start..].iter().collect::<String>());
         for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
             let bad = || format!("invalid label selector {text:?} at {part:?}");
             let req = if let Some((k, v)) = part.split_once("!=") {

@@ -106,8 +106,9 @@ pub fn chain(out: &mut String, chain: &[Link], indent: &str, styles: &Styles) {
 fn depths(chain: &[Link]) -> Vec<usize> {
     let mut depths: Vec<usize> = Vec::with_capacity(chain.len());
     for (i, link) in chain.iter().enumerate() {
-        let parent = (0..i).rev().find(|&j| chain[j].to == link.from && chain[j].from != chain[j].to);
-        depths.push(parent.map_or(0, |j| depths[j] + 1));
+        let earlier = chain.iter().take(i).enumerate().rev();
+        let parent = earlier.clone().find(|(_, l)| l.to == link.from && l.from != l.to).map(|(j, _)| j);
+        depths.push(parent.and_then(|j| depths.get(j)).map_or(0, |d| d + 1));
     }
     depths
 }

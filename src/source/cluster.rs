@@ -202,15 +202,19 @@ impl Fetcher {
             let path = format!("{}?{}", res.path(namespace), query.join("&"));
             match self.get(&path, "application/json").await? {
                 Fetched::Ok(mut page) => {
-                    for mut item in page["items"].as_array_mut().map(std::mem::take).unwrap_or_default() {
+                    let page_items = page.get_mut("items").and_then(Value::as_array_mut).map(std::mem::take);
+                    for mut item in page_items.unwrap_or_default() {
                         if let Some(map) = item.as_object_mut() {
                             map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
                             map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
                         }
                         items.push(item);
                     }
-                    cont =
-                        page["metadata"]["continue"].as_str().filter(|c| !c.is_empty()).map(str::to_string);
+                    cont = page
+                        .pointer("/metadata/continue")
+                        .and_then(Value::as_str)
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_string);
                     if cont.is_none() {
                         return Ok(Fetched::Ok(Value::Array(items)));
                     }
@@ -321,7 +325,7 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
     if opts.want_version
         && let Fetched::Ok(v) = fetcher.get("/version", "application/json").await?
     {
-        out.kubernetes_version = v["gitVersion"].as_str().map(str::to_string);
+        out.kubernetes_version = v.get("gitVersion").and_then(Value::as_str).map(str::to_string);
     }
     let mut done: BTreeSet<Need> = BTreeSet::new();
 
@@ -386,15 +390,15 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
         &opts.name,
         out.objects.iter().any(|o| {
             Kind::classify(
-                o.value["apiVersion"].as_str().unwrap_or(""),
-                o.value["kind"].as_str().unwrap_or(""),
+                o.value.get("apiVersion").and_then(Value::as_str).unwrap_or(""),
+                o.value.get("kind").and_then(Value::as_str).unwrap_or(""),
             ) == Some(Kind::Registration)
         }),
     ) {
         for res in discovery.resources_for(Kind::Registration) {
             let path = format!("{}?fieldSelector=metadata.name%3D{}", res.path(None), encode(name));
             if let Fetched::Ok(list) = fetcher.get(&path, "application/json").await? {
-                for mut item in list["items"].as_array().cloned().unwrap_or_default() {
+                for mut item in list.get("items").and_then(Value::as_array).cloned().unwrap_or_default() {
                     if let Some(map) = item.as_object_mut() {
                         map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
                         map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
@@ -424,7 +428,7 @@ async fn discover(fetcher: &Fetcher) -> Result<Discovery, ClusterError> {
         }
         Err(e) => return Err(e),
     };
-    if doc["kind"] == "APIGroupDiscoveryList" {
+    if doc.get("kind").and_then(Value::as_str) == Some("APIGroupDiscoveryList") {
         return Ok(Discovery::from_aggregated(&doc));
     }
     let mut discovery = Discovery::from_group_list(&doc);
@@ -606,7 +610,11 @@ pub fn complete_names(opts: &Options, namespaces: bool) -> Vec<String> {
         let mut names = BTreeSet::new();
         for res in resources {
             if let Ok(Fetched::Ok(Value::Array(items))) = fetcher.list(&res, Some(&namespace), None).await {
-                names.extend(items.iter().filter_map(|i| i["metadata"]["name"].as_str().map(str::to_string)));
+                names.extend(
+                    items.iter().filter_map(|i| {
+                        i.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string)
+                    }),
+                );
             }
         }
         names.into_iter().collect()

@@ -67,23 +67,28 @@ impl Discovery {
     /// Parses an aggregated discovery document (`APIGroupDiscoveryList`).
     pub fn from_aggregated(doc: &Value) -> Discovery {
         let mut d = Discovery::default();
-        for item in doc["items"].as_array().into_iter().flatten() {
-            let group = item["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        for item in doc.pointer("/items").and_then(Value::as_array).into_iter().flatten() {
+            let group =
+                item.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
             let mut versions = Vec::new();
-            for v in item["versions"].as_array().into_iter().flatten() {
-                let version = v["version"].as_str().unwrap_or_default().to_string();
+            for v in item.pointer("/versions").and_then(Value::as_array).into_iter().flatten() {
+                let version = v.pointer("/version").and_then(Value::as_str).unwrap_or_default().to_string();
                 versions.push(version.clone());
                 if !GROUPS.contains(&group.as_str()) {
                     continue;
                 }
-                for r in v["resources"].as_array().into_iter().flatten() {
-                    let kind = r["responseKind"]["kind"].as_str().unwrap_or_default();
+                for r in v.pointer("/resources").and_then(Value::as_array).into_iter().flatten() {
+                    let kind = r.pointer("/responseKind/kind").and_then(Value::as_str).unwrap_or_default();
                     d.resources.push(ApiResource {
                         group: group.clone(),
                         version: version.clone(),
                         kind: kind.to_string(),
-                        plural: r["resource"].as_str().unwrap_or_default().to_string(),
-                        namespaced: r["scope"].as_str() != Some("Cluster"),
+                        plural: r
+                            .pointer("/resource")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_string(),
+                        namespaced: r.pointer("/scope").and_then(Value::as_str) != Some("Cluster"),
                     });
                 }
             }
@@ -95,14 +100,16 @@ impl Discovery {
     /// Parses a legacy `APIGroupList`: the served versions, preferred first.
     pub fn from_group_list(doc: &Value) -> Discovery {
         let mut d = Discovery::default();
-        for g in doc["groups"].as_array().into_iter().flatten() {
-            let name = g["name"].as_str().unwrap_or_default().to_string();
-            let preferred = g["preferredVersion"]["version"].as_str().unwrap_or_default();
-            let mut versions: Vec<String> = g["versions"]
-                .as_array()
+        for g in doc.pointer("/groups").and_then(Value::as_array).into_iter().flatten() {
+            let name = g.pointer("/name").and_then(Value::as_str).unwrap_or_default().to_string();
+            let preferred =
+                g.pointer("/preferredVersion/version").and_then(Value::as_str).unwrap_or_default();
+            let mut versions: Vec<String> = g
+                .pointer("/versions")
+                .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .filter_map(|v| v["version"].as_str().map(str::to_string))
+                .filter_map(|v| v.pointer("/version").and_then(Value::as_str).map(str::to_string))
                 .collect();
             versions.sort_by_key(|v| v != preferred);
             d.groups.insert(name, versions);
@@ -112,17 +119,17 @@ impl Discovery {
 
     /// Adds the resources of one legacy `APIResourceList` of `group/version`.
     pub fn add_resource_list(&mut self, group: &str, version: &str, doc: &Value) {
-        for r in doc["resources"].as_array().into_iter().flatten() {
-            let plural = r["name"].as_str().unwrap_or_default();
+        for r in doc.pointer("/resources").and_then(Value::as_array).into_iter().flatten() {
+            let plural = r.pointer("/name").and_then(Value::as_str).unwrap_or_default();
             if plural.contains('/') {
                 continue;
             }
             self.resources.push(ApiResource {
                 group: group.into(),
                 version: version.into(),
-                kind: r["kind"].as_str().unwrap_or_default().into(),
+                kind: r.pointer("/kind").and_then(Value::as_str).unwrap_or_default().into(),
                 plural: plural.into(),
-                namespaced: r["namespaced"].as_bool().unwrap_or(true),
+                namespaced: r.pointer("/namespaced").and_then(Value::as_bool).unwrap_or(true),
             });
         }
     }

@@ -99,7 +99,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Loaded, InputError> {
 fn parse_into(loaded: &mut Loaded, name: &str, bytes: &[u8]) -> Result<(), InputError> {
     loaded.files.push(name.to_string());
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64;
+        let line = 1 + bytes.iter().take(e.valid_up_to()).filter(|b| **b == b'\n').count() as u64;
         InputError::Syntax {
             path: name.into(),
             line,

@@ -267,7 +267,9 @@ fn service_link(
                 format!("port {port} not in Service ports [{}]", ports.join(", ")),
             );
             let target_port_hint = if spec.ports.len() == 1 {
-                format!(" (use {}, the Service port, not the container's targetPort)", spec.ports[0].port)
+                spec.ports.first().map_or(String::new(), |p| {
+                    format!(" (use {}, the Service port, not the container's targetPort)", p.port)
+                })
             } else {
                 String::new()
             };

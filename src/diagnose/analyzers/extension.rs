@@ -120,7 +120,7 @@ pub fn serve(
     let same_group: Vec<&Obj<Extension>> =
         candidates.iter().copied().filter(|e| group_of(e) == generation.group()).collect();
     if same_group.is_empty() {
-        let ext = candidates[0];
+        let Some(ext) = candidates.first().copied() else { return Served { works: false, extension: None } };
         walk.link(
             &gw_ref,
             "served by",
@@ -174,7 +174,7 @@ pub fn serve(
     let on_port: Vec<&Obj<Extension>> =
         same_group.iter().copied().filter(|e| matches_port(e, &mut multi_label)).collect();
     let Some(ext) = on_port.first().copied() else {
-        let ext = same_group[0];
+        let Some(ext) = same_group.first().copied() else { return Served { works: false, extension: None } };
         let ext_listener = ext.view.spec.target_ref.section_name.clone().unwrap_or_default();
         let ext_port = port_of(&ext_listener);
         let field = format!("spec.parentRefs[{}]", eval.index);
@@ -262,8 +262,8 @@ pub fn serve(
     );
     let problems = extension_problems(walk, ext, gw);
     let works = problems.is_empty();
-    if !works {
-        walk.chain[at].state = LinkState::Fail;
+    if !works && let Some(link) = walk.chain.get_mut(at) {
+        link.state = LinkState::Fail;
     }
     problems.into_iter().for_each(|f| walk.find(f));
     Served { works, extension: Some(ext_ref) }

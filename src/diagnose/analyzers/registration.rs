@@ -310,8 +310,9 @@ pub fn prefix_conflicts(
                 b.objref(),
             ))
         });
-        let winner = regs[0].objref();
-        for loser in &regs[1..] {
+        let Some((first, rest)) = regs.split_first() else { continue };
+        let winner = first.objref();
+        for loser in rest {
             let me = loser.objref();
             if let Some((_, walk)) = servers.iter_mut().find(|(r, _)| r.objref() == me) {
                 walk.link(

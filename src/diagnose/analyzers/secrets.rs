@@ -24,6 +24,7 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
     let secret_ref = ObjRef::secret(ns, &r.name);
     let key = r.key.as_deref().filter(|k| !k.is_empty()).unwrap_or(default_key);
     let labels = reg.view.0.secret_labels();
+    let label = reg.view.0.secret_label();
     let origin = reg.origin.as_ref();
     if walk.malformed_link(&me, field, Kind::Secret, ns, &r.name)
         || walk.blocked_link(&me, field, &secret_ref, Kind::Secret, ns, &r.name)
@@ -53,11 +54,11 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
                 me.clone(),
                 format!("spec.{field}.name"),
                 format!("{what} {} not found in namespace {ns}{hint}", r.name),
-                Fix::say(format!("Create Secret {} in namespace {ns} with label {}=true and key {key}.", r.name, labels[0]))
+                Fix::say(format!("Create Secret {} in namespace {ns} with label {}=true and key {key}.", r.name, label))
                     .target(secret_ref.clone())
                     .yaml(format!(
                         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {}\n  namespace: {ns}\n  labels:\n    {}: \"true\"\ntype: Opaque\nstringData:\n  {key}: <value>\n",
-                        r.name, labels[0]
+                        r.name, label
                     )),
             )
             .at(origin),
@@ -77,9 +78,9 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
                 Code::SecretLabelMissing,
                 secret_ref.clone(),
                 "metadata.labels",
-                format!("{what} {} is missing required label {}=true{hint}", r.name, labels[0]),
-                Fix::say(format!("Label the Secret {}=true.", labels[0]))
-                    .command(format!("kubectl label secret {} -n {ns} {}=true", r.name, labels[0])),
+                format!("{what} {} is missing required label {}=true{hint}", r.name, label),
+                Fix::say(format!("Label the Secret {}=true.", label))
+                    .command(format!("kubectl label secret {} -n {ns} {}=true", r.name, label)),
             )
             .at(secret.origin.as_ref()),
         );
