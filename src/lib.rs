@@ -32,6 +32,19 @@ pub enum Error {
     /// The cluster could not be used.
     #[error(transparent)]
     Cluster(#[from] source::cluster::ClusterError),
+    /// Ctrl-C.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl Error {
+    /// The exit code: 130 for Ctrl-C (as a shell reports SIGINT), 2 for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Interrupted => 130,
+            _ => 2,
+        }
+    }
 }
 
 /// What a run produced: text for stdout and stderr, and the exit code.
@@ -296,6 +309,12 @@ fn diagnose_files(
     keep_raw: bool,
 ) -> Result<(Report, snapshot::Snapshot), Error> {
     let loaded = source::files::load(&args.filename, stdin)?;
+    if loaded.objects.is_empty() {
+        return Err(Error::Input(source::InputError::Unreadable {
+            path: args.filename.join(", "),
+            message: "no Kubernetes objects in the input (the files are empty)".into(),
+        }));
+    }
     let default_ns = args.namespace.clone().unwrap_or_else(|| "default".into());
     let snap = snapshot::Snapshot::build_with(loaded.objects, &default_ns, keep_raw);
     // Files mode: without -n every registration is diagnosed, as `kubectl apply -f` applies all.
@@ -327,7 +346,12 @@ fn diagnose_cluster(
         .enable_all()
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
-    let read = runtime.block_on(source::cluster::read(&opts))?;
+    let read = runtime.block_on(async {
+        tokio::select! {
+            read = source::cluster::read(&opts) => read.map_err(Error::from),
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+        }
+    })?;
     let mut snap = snapshot::Snapshot::build_with(
         read.objects,
         read.namespace.as_deref().unwrap_or("default"),

@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("kubectl-mcp_doctor: {e}");
-            ExitCode::from(2)
+            ExitCode::from(e.exit_code())
         }
     }
 }

@@ -111,9 +111,22 @@ pub struct Snapshot {
     pub kinds_present: BTreeSet<Kind>,
     /// Reads that were refused or failed, so that the links needing them are `unknown`.
     pub blocked: Vec<Blocked>,
+    /// Objects without `kind` or `apiVersion`: nothing can say what they are.
+    pub untyped: Vec<Untyped>,
     /// The objects as read, when kept (`build_with`).
     pub raw: BTreeMap<ObjRef, Value>,
     keep_raw: bool,
+}
+
+/// An object without `kind` or `apiVersion`.
+#[derive(Debug, Clone)]
+pub struct Untyped {
+    /// `metadata.name`, or `<unnamed>`.
+    pub name: String,
+    /// `kind` or `apiVersion`.
+    pub missing: &'static str,
+    /// Where it is.
+    pub origin: Option<Origin>,
 }
 
 /// A read the source could not make.
@@ -167,6 +180,13 @@ impl Snapshot {
         let RawObject { mut value, origin } = raw;
         let api_version = str_at(&value, "apiVersion");
         let kind_name = str_at(&value, "kind");
+        if api_version.is_empty() || kind_name.is_empty() {
+            let name =
+                value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("<unnamed>").to_string();
+            let missing = if kind_name.is_empty() { "kind" } else { "apiVersion" };
+            self.untyped.push(Untyped { name, missing, origin });
+            return;
+        }
         let Some(kind) = Kind::classify(&api_version, &kind_name) else { return };
         self.kinds_present.insert(kind);
         self.api_versions.entry(kind_name.clone()).or_default().insert(api_version.clone());

@@ -390,6 +390,23 @@ fn off_chain_findings(
             out.push(malformed_finding(bad).severity(severity));
         }
     }
+    for u in &snap.untyped {
+        let objref = ObjRef::new("", "<no kind>", "", &u.name);
+        out.push(
+            Finding::new(
+                Code::ObjectMalformed,
+                objref.clone(),
+                u.missing,
+                format!(
+                    "an object named {} has no {}, so nothing can say what it is; it is ignored",
+                    u.name, u.missing
+                ),
+                Fix::say(format!("Add {} to the object, or remove it from the input.", u.missing)),
+            )
+            .severity(Severity::Warning)
+            .at(u.origin.as_ref()),
+        );
+    }
     for (objref, kept, dropped) in &snap.duplicates {
         let place =
             |o: &Option<Origin>| o.as_ref().map_or("stdin".to_string(), |o| format!("{}:{}", o.file, o.line));

@@ -118,6 +118,8 @@ impl ClusterRead {
 enum Fetched {
     Ok(Value),
     NotFound,
+    /// 410: a list's `continue` token expired.
+    Gone(String),
     Forbidden(String),
     Failed(String),
 }
@@ -167,6 +169,7 @@ impl Fetcher {
                     }
                     403 => return Ok(Fetched::Forbidden(status.message.clone())),
                     404 => return Ok(Fetched::NotFound),
+                    410 => return Ok(Fetched::Gone(status.message.clone())),
                     429 | 500..=599 => last = format!("HTTP {} {}", status.code, status.message),
                     code => return Ok(Fetched::Failed(format!("HTTP {code} {}", status.message))),
                 },
@@ -191,6 +194,7 @@ impl Fetcher {
     ) -> Result<Fetched, ClusterError> {
         let mut items = Vec::new();
         let mut cont: Option<String> = None;
+        let mut restarted = false;
         loop {
             let mut query = vec!["limit=500".to_string()];
             if let Some(sel) = label_selector {
@@ -219,6 +223,13 @@ impl Fetcher {
                         return Ok(Fetched::Ok(Value::Array(items)));
                     }
                 }
+                // The continue token expired (410): start the list over, once.
+                Fetched::Gone(_) if cont.is_some() && !restarted => {
+                    restarted = true;
+                    cont = None;
+                    items.clear();
+                }
+                Fetched::Gone(message) => return Ok(Fetched::Failed(format!("HTTP 410 {message}"))),
                 other => return Ok(other),
             }
         }
@@ -423,7 +434,7 @@ async fn discover(fetcher: &Fetcher) -> Result<Discovery, ClusterError> {
                 "the server does not serve /apis: is this a Kubernetes API server?".into(),
             ));
         }
-        Ok(Fetched::Failed(cause)) => {
+        Ok(Fetched::Failed(cause) | Fetched::Gone(cause)) => {
             return Err(ClusterError::Unreachable { server: fetcher.server.clone(), cause });
         }
         Err(e) => return Err(e),
@@ -537,7 +548,22 @@ async fn fetch_wave(
             Fetched::NotFound if name.is_some() => {
                 out.read_kinds.insert(kind);
             }
-            Fetched::NotFound => {}
+            Fetched::NotFound => out.blocked.push(blocked(
+                kind,
+                &res,
+                namespace,
+                name,
+                verb,
+                false,
+                format!(
+                    "the API server does not serve {} of {} (404): a CRD installed but not served?",
+                    res.plural,
+                    res.api_version()
+                ),
+            )),
+            Fetched::Gone(message) => {
+                out.blocked.push(blocked(kind, &res, namespace, name, verb, false, message))
+            }
             Fetched::Forbidden(message) => {
                 out.blocked.push(blocked(kind, &res, namespace, name, verb, true, message))
             }

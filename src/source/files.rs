@@ -20,16 +20,22 @@ pub struct Loaded {
     pub files: Vec<String>,
 }
 
+/// The largest input file accepted: bigger dumps must be split (the parser's memory grows with it).
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
 /// Reads every `-f` path. `stdin` supplies the content of `-`.
 pub fn load(paths: &[String], stdin: &mut dyn Read) -> Result<Loaded, InputError> {
     let mut loaded = Loaded::default();
     for path in paths {
         if path == "-" {
             let mut bytes = Vec::new();
-            stdin.read_to_end(&mut bytes).map_err(|e| InputError::Unreadable {
+            stdin.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| InputError::Unreadable {
                 path: "-".into(),
                 message: format!("cannot read stdin: {e}"),
             })?;
+            if bytes.len() as u64 > MAX_FILE_BYTES {
+                return Err(too_large("-"));
+            }
             parse_into(&mut loaded, "-", &bytes)?;
             continue;
         }
@@ -39,23 +45,49 @@ pub fn load(paths: &[String], stdin: &mut dyn Read) -> Result<Loaded, InputError
             let mut files = Vec::new();
             let mut seen = BTreeSet::new();
             walk(p, &mut files, &mut seen).map_err(|(at, e)| unreadable(&at.display().to_string(), &e))?;
+            if files.is_empty() {
+                return Err(InputError::Unreadable {
+                    path: path.clone(),
+                    message: "no .yaml, .yml or .json files in this folder".into(),
+                });
+            }
             for file in files {
                 let name = file.display().to_string();
-                let bytes = std::fs::read(&file).map_err(|e| unreadable(&name, &e))?;
+                let bytes = read_bounded(&file, &name)?;
                 parse_into(&mut loaded, &name, &bytes)?;
             }
         } else {
-            let bytes = std::fs::read(p).map_err(|e| unreadable(path, &e))?;
+            let bytes = read_bounded(p, path)?;
             parse_into(&mut loaded, path, &bytes)?;
         }
     }
     Ok(loaded)
 }
 
+fn too_large(path: &str) -> InputError {
+    InputError::Unreadable {
+        path: path.into(),
+        message: format!(
+            "larger than {} MiB; split the input into several files",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    }
+}
+
+/// Reads a file, refusing (before reading) one larger than `MAX_FILE_BYTES`.
+fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, InputError> {
+    let len = std::fs::metadata(path).map_err(|e| unreadable(name, &e))?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(name));
+    }
+    std::fs::read(path).map_err(|e| unreadable(name, &e))
+}
+
 fn unreadable(path: &str, e: &std::io::Error) -> InputError {
     let message = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ if e.raw_os_error() == Some(40) => "too many levels of symbolic links (a symlink loop)".to_string(),
         _ => e.to_string(),
     };
     InputError::Unreadable { path: path.to_string(), message }

@@ -11,6 +11,7 @@ mod cluster_support;
 mod conformance;
 mod properties;
 mod render;
+mod robustness;
 mod scenarios;
 mod ship;
 mod support;

@@ -79,6 +79,31 @@ pub struct Options {
     pub page_size: usize,
     /// Requests answered with this HTTP code every time (a broken aggregated API, say).
     pub fail: Vec<(Deny, u16)>,
+    /// Injected faults, for the requests they match.
+    pub faults: Vec<Fault>,
+}
+
+/// A fault for the requests `on` matches, the first `times` of them (0 = every one).
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub on: Deny,
+    pub what: FaultKind,
+    pub times: usize,
+}
+
+/// What goes wrong.
+#[derive(Debug, Clone)]
+pub enum FaultKind {
+    /// Answer late.
+    Delay(std::time::Duration),
+    /// Answer with this status (429, 500, ...).
+    Status(u16),
+    /// Start the answer, then drop the connection.
+    Drop,
+    /// Answer a request with a `continue` token with 410 Gone (the token expired).
+    GoneOnContinue,
+    /// Serve the objects with this apiVersion instead of the requested one.
+    Version(&'static str),
 }
 
 impl Default for Options {
@@ -91,6 +116,7 @@ impl Default for Options {
             legacy_discovery: false,
             page_size: 500,
             fail: Vec::new(),
+            faults: Vec::new(),
         }
     }
 }
@@ -99,6 +125,8 @@ struct Inner {
     opts: Options,
     objects: Vec<Value>,
     log: Mutex<Vec<String>>,
+    /// How often each fault has fired.
+    fired: Mutex<Vec<usize>>,
 }
 
 /// A running fake API server and the kubeconfig that points at it.
@@ -129,7 +157,8 @@ impl FakeApiServer {
             })
             .collect();
         let dir = tempfile::tempdir().unwrap();
-        let inner = Arc::new(Inner { opts: opts.clone(), objects, log: Mutex::new(Vec::new()) });
+        let fired = Mutex::new(vec![0; opts.faults.len()]);
+        let inner = Arc::new(Inner { opts: opts.clone(), objects, log: Mutex::new(Vec::new()), fired });
         let app = Router::new().fallback(handle).with_state(Arc::clone(&inner));
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -301,8 +330,8 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
         ["apis"] => discovery(opts, accept),
         ["api", v] => resource_list(opts, "", v),
         ["apis", g, v] => resource_list(opts, g, v),
-        ["api", v, rest @ ..] => objects(&inner, "", v, rest, &query),
-        ["apis", g, v, rest @ ..] => objects(&inner, g, v, rest, &query),
+        ["api", v, rest @ ..] => objects(&inner, "", v, rest, &query).await,
+        ["apis", g, v, rest @ ..] => objects(&inner, g, v, rest, &query).await,
         _ => status(404, "NotFound", "the server could not find the requested resource".into()),
     }
 }
@@ -366,7 +395,7 @@ fn resource_list(opts: &Options, group: &str, version: &str) -> Response {
     )
 }
 
-fn objects(inner: &Inner, group: &str, version: &str, rest: &[&str], query: &str) -> Response {
+async fn objects(inner: &Inner, group: &str, version: &str, rest: &[&str], query: &str) -> Response {
     let opts = &inner.opts;
     let (namespace, plural, name) = match rest {
         ["namespaces", ns, plural] => (Some(*ns), *plural, None),
@@ -403,8 +432,47 @@ fn objects(inner: &Inner, group: &str, version: &str, rest: &[&str], query: &str
     }) {
         return status(*code, "InternalError", format!("injected failure for {verb} {full}"));
     }
-    let api_version = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
     let q = query_map(query);
+    let mut version_override = None;
+    let fault = {
+        let mut fired = inner.fired.lock().unwrap();
+        opts.faults.iter().enumerate().find_map(|(i, f)| {
+            let matches = f.on.verb == verb
+                && f.on.plural == plural
+                && f.on.namespace.is_none_or(|n| Some(n) == namespace);
+            let applies = match f.what {
+                FaultKind::GoneOnContinue => q.contains_key("continue"),
+                _ => true,
+            };
+            if matches && applies && (f.times == 0 || fired[i] < f.times) {
+                fired[i] += 1;
+                Some(f.what.clone())
+            } else {
+                None
+            }
+        })
+    };
+    match fault {
+        Some(FaultKind::Delay(d)) => tokio::time::sleep(d).await,
+        Some(FaultKind::Status(code)) => return status(code, "InternalError", format!("injected {code} for {verb} {full}")),
+        Some(FaultKind::GoneOnContinue) => return status(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.".into()),
+        Some(FaultKind::Drop) => {
+            let chunks: Vec<Result<axum::body::Bytes, std::io::Error>> =
+                vec![Ok(axum::body::Bytes::from_static(b"{\"kind\":\"List\",\"items\":[")), Err(std::io::Error::other("connection dropped"))];
+            return Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from_stream(futures_util::stream::iter(chunks)))
+                .unwrap();
+        }
+        Some(FaultKind::Version(v)) => version_override = Some(v),
+        None => {}
+    }
+    let api_version = match version_override {
+        Some(v) => v.to_string(),
+        None if group.is_empty() => version.to_string(),
+        None => format!("{group}/{version}"),
+    };
     let matching = inner.objects.iter().filter(|o| {
         group_of(o["apiVersion"].as_str().unwrap_or("")) == group
             && o["kind"] == r.kind
