@@ -67,6 +67,43 @@ pub struct Env {
     pub stdout_is_terminal: bool,
     /// Seconds since the epoch, for the markdown header (`SOURCE_DATE_EPOCH` wins).
     pub now: u64,
+    /// `MCPD_TIMINGS` is set: print the time of each phase to stderr (for benchmarks).
+    pub timings: bool,
+}
+
+/// Wall time per phase, for `MCPD_TIMINGS`.
+#[derive(Debug, Default)]
+struct Timings(Vec<(&'static str, std::time::Duration, u64)>);
+
+/// Peak resident memory so far (Linux `VmHWM`), 0 elsewhere.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+impl Timings {
+    fn lap(&mut self, phase: &'static str, since: &mut std::time::Instant) {
+        let now = std::time::Instant::now();
+        self.0.push((phase, now - *since, peak_rss_kib()));
+        *since = now;
+    }
+
+    fn line(&self) -> String {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(p, d, hwm)| {
+                format!("{p} {:.1} ms (peak RSS {} MiB)", d.as_secs_f64() * 1000.0, hwm / 1024)
+            })
+            .collect();
+        format!("timings: {}\n", parts.join(", "))
+    }
 }
 
 /// Runs the command line.
@@ -185,11 +222,13 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
         .collect::<Result<Vec<_>, _>>()
         .map_err(Error::Usage)?;
     let keep_raw = args.output == Output::Markdown;
+    let mut timings = Timings::default();
     let (report, snap) = if args.filename.is_empty() {
-        diagnose_cluster(args, selector, suppress, keep_raw)?
+        diagnose_cluster(args, selector, suppress, keep_raw, &mut timings)?
     } else {
-        diagnose_files(args, stdin, selector, suppress, keep_raw)?
+        diagnose_files(args, stdin, selector, suppress, keep_raw, &mut timings)?
     };
+    let mut clock = std::time::Instant::now();
     let fail_on = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
@@ -216,8 +255,10 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
         Output::Mermaid => render::graph::mermaid(&report),
     };
     let code = report.exit_code(fail_on);
+    timings.lap("render", &mut clock);
+    let timing_line = if env.timings { timings.line() } else { String::new() };
     if !args.redact {
-        return Ok(Outcome { stdout, stderr: String::new(), code });
+        return Ok(Outcome { stdout, stderr: timing_line, code });
     }
     let (stdout, mapping) = render::redact::redact(&stdout, &names(&snap, &report));
     let mut stderr =
@@ -307,20 +348,29 @@ fn diagnose_files(
     selector: Option<model::selector::Selector>,
     suppress: Vec<diagnose::suppress::Rule>,
     keep_raw: bool,
+    timings: &mut Timings,
 ) -> Result<(Report, snapshot::Snapshot), Error> {
-    let loaded = source::files::load(&args.filename, stdin)?;
-    if loaded.objects.is_empty() {
+    let mut clock = std::time::Instant::now();
+    let default_ns = args.namespace.clone().unwrap_or_else(|| "default".into());
+    // Each object is decoded as soon as it is parsed: the input never exists twice in memory.
+    let mut snap = snapshot::Snapshot::build_with(Vec::new(), &default_ns, keep_raw);
+    let mut count = 0usize;
+    let loaded = source::files::load_each(&args.filename, stdin, &mut |o| {
+        count += 1;
+        snap.extend(std::iter::once(o), &default_ns);
+    })?;
+    if count == 0 {
         return Err(Error::Input(source::InputError::Unreadable {
             path: args.filename.join(", "),
             message: "no Kubernetes objects in the input (the files are empty)".into(),
         }));
     }
-    let default_ns = args.namespace.clone().unwrap_or_else(|| "default".into());
-    let snap = snapshot::Snapshot::build_with(loaded.objects, &default_ns, keep_raw);
+    timings.lap("read+parse+decode", &mut clock);
     // Files mode: without -n every registration is diagnosed, as `kubectl apply -f` applies all.
     let namespace = if args.all_namespaces { None } else { args.namespace.clone() };
     let scope = Scope { name: args.name.clone(), namespace, selector, suppress };
     let report = diagnose::diagnose(&snap, &scope, SourceInfo::Files(loaded.files));
+    timings.lap("diagnose", &mut clock);
     Ok((report, snap))
 }
 
@@ -329,7 +379,9 @@ fn diagnose_cluster(
     selector: Option<model::selector::Selector>,
     suppress: Vec<diagnose::suppress::Rule>,
     keep_raw: bool,
+    timings: &mut Timings,
 ) -> Result<(Report, snapshot::Snapshot), Error> {
+    let mut clock = std::time::Instant::now();
     let opts = source::cluster::Options {
         kubeconfig: args.kubeconfig.clone(),
         context: args.context.clone(),
@@ -341,6 +393,7 @@ fn diagnose_cluster(
         selector: args.selector.clone(),
         request_timeout: args.request_timeout,
         want_version: keep_raw,
+        keep_raw,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -352,17 +405,15 @@ fn diagnose_cluster(
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
         }
     })?;
-    let mut snap = snapshot::Snapshot::build_with(
-        read.objects,
-        read.namespace.as_deref().unwrap_or("default"),
-        keep_raw,
-    );
+    timings.lap("read+decode", &mut clock);
+    let mut snap = read.snapshot;
     snap.kinds_present.extend(read.read_kinds);
     snap.blocked = read.blocked;
     let scope = Scope { name: args.name.clone(), namespace: read.namespace.clone(), selector, suppress };
     let source = SourceInfo::Cluster { context: read.context, server: read.server, apis: read.apis };
     let mut report = diagnose::diagnose(&snap, &scope, source);
     report.metadata.kubernetes_version = read.kubernetes_version;
+    timings.lap("diagnose", &mut clock);
     Ok((report, snap))
 }
 

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         stdout_is_terminal: std::io::stdout().is_terminal(),
         now,
+        timings: std::env::var_os("MCPD_TIMINGS").is_some(),
     };
     match mcp_doctor::run(cli, &mut std::io::stdin(), &env) {
         Ok(outcome) => {

@@ -170,10 +170,15 @@ impl Snapshot {
     /// last-applied annotation and Secret values) for renderers that print objects.
     pub fn build_with(raw: Vec<RawObject>, default_namespace: &str, keep_raw: bool) -> Snapshot {
         let mut snap = Snapshot { keep_raw, ..Snapshot::default() };
-        for obj in raw {
-            snap.add(obj, default_namespace);
-        }
+        snap.extend(raw, default_namespace);
         snap
+    }
+
+    /// Decodes more objects into the snapshot (a cluster source adds each wave of reads).
+    pub fn extend(&mut self, raw: impl IntoIterator<Item = RawObject>, default_namespace: &str) {
+        for obj in raw {
+            self.add(obj, default_namespace);
+        }
     }
 
     fn add(&mut self, raw: RawObject, default_namespace: &str) {

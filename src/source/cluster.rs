@@ -34,6 +34,8 @@ pub struct Options {
     pub all_namespaces: bool,
     /// The registration to diagnose.
     pub name: Option<String>,
+    /// Keep each object as read, for renderers that print objects.
+    pub keep_raw: bool,
     /// `-l`: passed to the LIST of registrations.
     pub selector: Option<String>,
     /// `--request-timeout`.
@@ -82,8 +84,10 @@ pub enum ClusterError {
 /// What was read.
 #[derive(Debug, Default)]
 pub struct ClusterRead {
-    /// Every object read.
-    pub objects: Vec<RawObject>,
+    /// Every object read, decoded as it arrived (the JSON is not kept).
+    pub snapshot: Snapshot,
+    /// Objects read in the current wave, not yet decoded.
+    pending: Vec<RawObject>,
     /// Reads refused or failed.
     pub blocked: Vec<Blocked>,
     /// Kinds read successfully at least once.
@@ -109,7 +113,7 @@ impl ClusterRead {
         let group = at("/apiVersion").rsplit_once('/').map_or(String::new(), |(g, _)| g.to_string());
         let key = (group, at("/kind"), at("/metadata/namespace"), at("/metadata/name"));
         if self.seen.insert(key) {
-            self.objects.push(RawObject { value: without_secret_values(kind, value), origin: None });
+            self.pending.push(RawObject { value: without_secret_values(kind, value), origin: None });
         }
     }
 }
@@ -326,11 +330,14 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
     let selector = opts.selector.as_deref().and_then(|s| crate::model::selector::Selector::parse(s).ok());
     let scope =
         Scope { name: opts.name.clone(), namespace: namespace.clone(), selector, suppress: Vec::new() };
+    let default_ns = namespace.clone().unwrap_or_else(|| "default".into());
+    let default_ns = default_ns.as_str();
     let mut out = ClusterRead {
         context,
         server,
         namespace: namespace.clone(),
         apis: discovery.served(),
+        snapshot: Snapshot::build_with(Vec::new(), default_ns, opts.keep_raw),
         ..ClusterRead::default()
     };
     if opts.want_version
@@ -385,8 +392,9 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
         }
         fetch_wave(&fetcher, &discovery, &todo, &mut out).await?;
         done.extend(todo);
-        let snap = Snapshot::build(out.objects.clone(), namespace.as_deref().unwrap_or("default"));
-        wave = plan::needs(&snap, &scope)
+        let pending = std::mem::take(&mut out.pending);
+        out.snapshot.extend(pending, default_ns);
+        wave = plan::needs(&out.snapshot, &scope)
             .into_iter()
             .filter(|n| {
                 let kind = match n {
@@ -397,15 +405,9 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
             .collect();
     }
     // A NAME that matched nothing: one LIST per registration kind to say where it does exist.
-    if let (Some(name), false) = (
-        &opts.name,
-        out.objects.iter().any(|o| {
-            Kind::classify(
-                o.value.get("apiVersion").and_then(Value::as_str).unwrap_or(""),
-                o.value.get("kind").and_then(Value::as_str).unwrap_or(""),
-            ) == Some(Kind::Registration)
-        }),
-    ) {
+    let found = !out.snapshot.registrations.is_empty()
+        || out.snapshot.malformed.iter().any(|m| m.kind == Kind::Registration);
+    if let (Some(name), false) = (&opts.name, found) {
         for res in discovery.resources_for(Kind::Registration) {
             let path = format!("{}?fieldSelector=metadata.name%3D{}", res.path(None), encode(name));
             if let Fetched::Ok(list) = fetcher.get(&path, "application/json").await? {
@@ -418,6 +420,8 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
                 }
             }
         }
+        let pending = std::mem::take(&mut out.pending);
+        out.snapshot.extend(pending, default_ns);
     }
     Ok(out)
 }

@@ -3,7 +3,7 @@
 
 use super::InputError;
 use crate::snapshot::{Origin, RawObject};
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
 use std::collections::BTreeSet;
@@ -25,6 +25,19 @@ pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Reads every `-f` path. `stdin` supplies the content of `-`.
 pub fn load(paths: &[String], stdin: &mut dyn Read) -> Result<Loaded, InputError> {
+    let mut objects = Vec::new();
+    let mut loaded = load_each(paths, stdin, &mut |o| objects.push(o))?;
+    loaded.objects = objects;
+    Ok(loaded)
+}
+
+/// Reads every `-f` path, handing each object to `sink` as soon as it is parsed (the returned
+/// `Loaded` lists the files only).
+pub fn load_each(
+    paths: &[String],
+    stdin: &mut dyn Read,
+    sink: &mut dyn FnMut(RawObject),
+) -> Result<Loaded, InputError> {
     let mut loaded = Loaded::default();
     for path in paths {
         if path == "-" {
@@ -36,7 +49,7 @@ pub fn load(paths: &[String], stdin: &mut dyn Read) -> Result<Loaded, InputError
             if bytes.len() as u64 > MAX_FILE_BYTES {
                 return Err(too_large("-"));
             }
-            parse_into(&mut loaded, "-", &bytes)?;
+            parse_into(&mut loaded, "-", &bytes, sink)?;
             continue;
         }
         let p = Path::new(path);
@@ -54,11 +67,11 @@ pub fn load(paths: &[String], stdin: &mut dyn Read) -> Result<Loaded, InputError
             for file in files {
                 let name = file.display().to_string();
                 let bytes = read_bounded(&file, &name)?;
-                parse_into(&mut loaded, &name, &bytes)?;
+                parse_into(&mut loaded, &name, &bytes, sink)?;
             }
         } else {
             let bytes = read_bounded(p, path)?;
-            parse_into(&mut loaded, path, &bytes)?;
+            parse_into(&mut loaded, path, &bytes, sink)?;
         }
     }
     Ok(loaded)
@@ -123,12 +136,21 @@ fn walk(
 /// Parses the bytes of one named input (a file, or text a caller holds) into objects.
 pub fn parse(name: &str, bytes: &[u8]) -> Result<Loaded, InputError> {
     let mut loaded = Loaded::default();
-    parse_into(&mut loaded, name, bytes)?;
+    let mut objects = Vec::new();
+    parse_into(&mut loaded, name, bytes, &mut |o| objects.push(o))?;
+    loaded.objects = objects;
     Ok(loaded)
 }
 
-/// Parses one file's bytes into objects.
-fn parse_into(loaded: &mut Loaded, name: &str, bytes: &[u8]) -> Result<(), InputError> {
+/// Parses one file's bytes, handing each object to `sink` as soon as it is read: documents are
+/// parsed one at a time and `kind: List` items one by one, so a large dump never exists twice
+/// in memory.
+fn parse_into(
+    loaded: &mut Loaded,
+    name: &str,
+    bytes: &[u8],
+    sink: &mut dyn FnMut(RawObject),
+) -> Result<(), InputError> {
     loaded.files.push(name.to_string());
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = 1 + bytes.iter().take(e.valid_up_to()).filter(|b| **b == b'\n').count() as u64;
@@ -138,47 +160,65 @@ fn parse_into(loaded: &mut Loaded, name: &str, bytes: &[u8]) -> Result<(), Input
             message: "not UTF-8 text (is this a binary file?)".into(),
         }
     })?;
-    let docs = parse_documents(text).map_err(|(line, message)| InputError::Syntax {
-        path: name.into(),
-        line,
-        message,
-    })?;
-    for (index, doc) in docs.into_iter().enumerate() {
-        let line = doc.referenced.line().max(1);
-        match doc.value {
-            Doc::Object(map, items) => {
-                let is_list = map.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List"));
-                match items {
-                    Some(items) if is_list => {
-                        for (item_line, item) in items {
-                            push_object(loaded, name, item_line.max(line), item)?;
-                        }
-                    }
-                    _ => push_object(loaded, name, line, Value::Object(map))?,
-                }
+    let syntax = |line: u64, message: String| InputError::Syntax { path: name.into(), line, message };
+    for (index, (offset, chunk)) in split_documents(text).into_iter().enumerate() {
+        // The line of the document's first key (comments, blank lines and markers skipped).
+        let Some(first) = chunk.lines().position(|l| {
+            let t = l.trim();
+            !(t.is_empty() || t.starts_with('#') || t == "---" || t == "..." || t.starts_with('%'))
+        }) else {
+            continue;
+        };
+        let line = offset + first as u64;
+        let mut item_error = None;
+        let mut emit = |item_line: u64, value: Value| {
+            if !value.is_object() {
+                item_error.get_or_insert((offset + item_line.max(1) - 1, describe(&value)));
+                return;
             }
+            let origin = Origin { file: name.to_string(), line: offset + item_line.max(1) - 1 };
+            sink(RawObject { value, origin: Some(origin) });
+        };
+        let doc = parse_document(chunk, &mut emit).map_err(|(l, m)| syntax(offset + l - 1, m))?;
+        if let Some((l, what)) = item_error {
+            return Err(syntax(l, format!("list item is {what}, not a Kubernetes object")));
+        }
+        match doc {
+            Doc::Object(map) => sink(RawObject {
+                value: Value::Object(map),
+                origin: Some(Origin { file: name.to_string(), line }),
+            }),
+            Doc::Listed | Doc::Empty => {}
             Doc::Other(what) => {
-                return Err(InputError::Syntax {
-                    path: name.into(),
+                return Err(syntax(
                     line,
-                    message: format!("document {} is {what}, not a Kubernetes object", index + 1),
-                });
+                    format!("document {} is {what}, not a Kubernetes object", index + 1),
+                ));
             }
         }
     }
     Ok(())
 }
 
-fn push_object(loaded: &mut Loaded, file: &str, line: u64, value: Value) -> Result<(), InputError> {
-    if !value.is_object() {
-        return Err(InputError::Syntax {
-            path: file.into(),
-            line,
-            message: format!("list item is {}, not a Kubernetes object", describe(&value)),
-        });
+/// Splits a YAML stream at its document markers (`---` at the start of a line), returning each
+/// document with the 1-based line it starts on. A marker at column 0 always starts a document
+/// (it even ends a block scalar), so this never cuts a document in two.
+fn split_documents(text: &str) -> Vec<(u64, &str)> {
+    let mut out = Vec::new();
+    let (mut start, mut start_line, mut pos, mut line) = (0usize, 1u64, 0usize, 1u64);
+    for l in text.split_inclusive('\n') {
+        let is_marker = l.starts_with("---")
+            && l.get(3..4).is_none_or(|c| c == " " || c == "\n" || c == "\r" || c == "\t");
+        if is_marker && pos > start {
+            out.extend(text.get(start..pos).map(|chunk| (start_line, chunk)));
+            start = pos;
+            start_line = line;
+        }
+        pos += l.len();
+        line += 1;
     }
-    loaded.objects.push(RawObject { value, origin: Some(Origin { file: file.to_string(), line }) });
-    Ok(())
+    out.extend(text.get(start..).map(|chunk| (start_line, chunk)));
+    out
 }
 
 fn describe(value: &Value) -> &'static str {
@@ -190,27 +230,33 @@ fn describe(value: &Value) -> &'static str {
     }
 }
 
-/// Parses multi-document YAML (JSON is YAML) with budgets that stop alias and nesting bombs and
-/// scale with the input, so large dumps pass while a few bytes cannot expand into gigabytes.
-fn parse_documents(text: &str) -> Result<Vec<Spanned<Doc>>, (u64, String)> {
-    let scale = text.len();
-    let options = serde_saphyr::options! {
+/// The parser's budgets: they stop alias and nesting bombs and scale with the input, so large
+/// dumps pass while a few bytes cannot expand into gigabytes.
+fn options(len: usize) -> serde_saphyr::Options {
+    serde_saphyr::options! {
         budget: serde_saphyr::budget! {
-            max_events: 1_000_000 + scale.saturating_mul(2),
-            max_nodes: 250_000 + scale,
-            max_documents: 1_024 + scale / 16,
+            max_events: 1_000_000 + len.saturating_mul(2),
+            max_nodes: 250_000 + len,
+            max_documents: 4,
             max_depth: 100,
             max_aliases: 10_000,
             max_anchors: 10_000,
-            max_total_scalar_bytes: 64 * 1024 * 1024 + scale,
+            max_total_scalar_bytes: 64 * 1024 * 1024 + len,
         },
         alias_limits: serde_saphyr::alias_limits! {
             max_total_replayed_events: 1_000_000,
             max_replay_stack_depth: 64,
         },
         with_snippet: false,
-    };
-    serde_saphyr::from_multiple_with_options::<Spanned<Doc>>(text, options).map_err(|e| {
+    }
+}
+
+/// Parses one document (YAML or JSON); `kind: List` items go to `emit` with their line.
+fn parse_document(chunk: &str, emit: &mut dyn FnMut(u64, Value)) -> Result<Doc, (u64, String)> {
+    serde_saphyr::with_deserializer_from_str_with_options(chunk, options(chunk.len()), |de| {
+        DocSeed { emit }.deserialize(de)
+    })
+    .map_err(|e| {
         let line = e.location().map_or(1, |l| l.line().max(1));
         let message = e.to_string();
         let message = message.lines().next().unwrap_or("invalid YAML").trim().to_string();
@@ -221,27 +267,32 @@ fn parse_documents(text: &str) -> Result<Vec<Spanned<Doc>>, (u64, String)> {
 /// Drops a trailing "at line N column M" the parser adds, since the caller prints `file:line:`.
 fn strip_location_suffix(message: &str) -> String {
     match message.rfind(" at line ") {
-        Some(i) => message[..i].trim_end_matches(',').to_string(),
+        Some(i) => message.get(..i).unwrap_or(message).trim_end_matches(',').to_string(),
         None => message.to_string(),
     }
 }
 
-/// One YAML document: a mapping (with its `items` and their lines, for `kind: List`) or something
-/// that is not an object.
+/// One YAML document: a mapping, a list whose items were emitted, nothing, or not an object.
 enum Doc {
-    Object(Map<String, Value>, Option<Vec<(u64, Value)>>),
+    Object(Map<String, Value>),
+    Listed,
+    Empty,
     Other(&'static str),
 }
 
-impl<'de> Deserialize<'de> for Doc {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(DocVisitor)
+struct DocSeed<'a> {
+    emit: &'a mut dyn FnMut(u64, Value),
+}
+
+impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
+    type Value = Doc;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Doc, D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
-struct DocVisitor;
-
-impl<'de> Visitor<'de> for DocVisitor {
+impl<'de> Visitor<'de> for DocSeed<'_> {
     type Value = Doc;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -250,19 +301,17 @@ impl<'de> Visitor<'de> for DocVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Doc, A::Error> {
         let mut map = Map::new();
-        let mut items = None;
+        let mut listed = false;
         while let Some(key) = access.next_key::<String>()? {
             if key == "items" {
-                let list: Option<Vec<Spanned<Value>>> = access.next_value()?;
-                let list = list.unwrap_or_default();
-                map.insert(key, Value::Array(list.iter().map(|s| s.value.clone()).collect()));
-                items = Some(list.into_iter().map(|s| (s.referenced.line(), s.value)).collect());
+                // A top-level `items` list is a `kind: List` (or `*List`): stream its items.
+                listed = access.next_value_seed(ItemsSeed { emit: &mut *self.emit })?;
             } else {
                 let value: Value = access.next_value()?;
                 map.insert(key, value);
             }
         }
-        Ok(Doc::Object(map, items))
+        Ok(if listed { Doc::Listed } else { Doc::Object(map) })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Doc, A::Error> {
@@ -291,11 +340,48 @@ impl<'de> Visitor<'de> for DocVisitor {
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Doc, E> {
-        Ok(Doc::Other("empty"))
+        Ok(Doc::Empty)
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Doc, E> {
-        Ok(Doc::Other("empty"))
+        Ok(Doc::Empty)
+    }
+}
+
+/// The `items` of a list, each emitted with its line as soon as it is parsed. Yields whether the
+/// value was a sequence (a null `items` is an empty list).
+struct ItemsSeed<'a> {
+    emit: &'a mut dyn FnMut(u64, Value),
+}
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<bool, A::Error> {
+        while let Some(item) = access.next_element::<Spanned<Value>>()? {
+            (self.emit)(item.referenced.line(), item.value);
+        }
+        Ok(true)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(true)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<bool, E> {
+        Ok(true)
     }
 }
 
@@ -304,8 +390,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Loaded, InputError> {
-        let mut loaded = Loaded::default();
-        parse_into(&mut loaded, "t.yaml", text.as_bytes()).map(|()| loaded)
+        super::parse("t.yaml", text.as_bytes())
     }
 
     #[test]

@@ -62,6 +62,26 @@ fn text_and_json_of_an_unknown_server() {
     insta::assert_snapshot!("unknown_text", port_filter(&out.stdout));
     let out = doctor_env(&server, &["weather", "-n", "team-a", "-o", "json"], &[]);
     insta::assert_snapshot!("unknown_json", port_filter(&out.stdout));
+    let out = doctor_env(&server, &["-n", "team-a", "-o", "wide"], &[]);
+    insta::assert_snapshot!("unknown_wide", port_filter(&out.stdout));
+    let out = doctor_env(&server, &["weather", "-n", "team-a", "-o", "markdown"], &[EPOCH]);
+    insta::assert_snapshot!("unknown_markdown", port_filter(&out.stdout));
+}
+
+#[test]
+fn json_wide_and_markdown_of_a_healthy_server() {
+    let json = files("backend-service-not-found", "fixed.yaml", &["weather", "-n", "team-a", "-o", "json"]);
+    assert_eq!(json.code, 0);
+    insta::assert_snapshot!("healthy_json", json.stdout);
+    insta::assert_snapshot!(
+        "healthy_wide",
+        files("backend-service-not-found", "fixed.yaml", &["-o", "wide"]).stdout
+    );
+    insta::assert_snapshot!(
+        "healthy_markdown",
+        files("backend-service-not-found", "fixed.yaml", &["weather", "-n", "team-a", "-o", "markdown"])
+            .stdout
+    );
 }
 
 #[test]

@@ -127,6 +127,11 @@ struct Inner {
     log: Mutex<Vec<String>>,
     /// How often each fault has fired.
     fired: Mutex<Vec<usize>>,
+    /// Body bytes sent for API requests.
+    bytes: std::sync::atomic::AtomicUsize,
+    /// (start, end) in ms since the server started, and the request: shows what ran concurrently.
+    timeline: Mutex<Vec<(f64, f64, String)>>,
+    started: std::time::Instant,
 }
 
 /// A running fake API server and the kubeconfig that points at it.
@@ -158,7 +163,15 @@ impl FakeApiServer {
             .collect();
         let dir = tempfile::tempdir().unwrap();
         let fired = Mutex::new(vec![0; opts.faults.len()]);
-        let inner = Arc::new(Inner { opts: opts.clone(), objects, log: Mutex::new(Vec::new()), fired });
+        let inner = Arc::new(Inner {
+            opts: opts.clone(),
+            objects,
+            log: Mutex::new(Vec::new()),
+            fired,
+            bytes: Default::default(),
+            timeline: Mutex::new(Vec::new()),
+            started: std::time::Instant::now(),
+        });
         let app = Router::new().fallback(handle).with_state(Arc::clone(&inner));
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -304,19 +317,42 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
     let headers: HeaderMap = req.headers().clone();
-    let opts = &inner.opts;
     let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if auth != format!("Bearer {}", opts.token) {
+    if auth != format!("Bearer {}", inner.opts.token) {
         return status(401, "Unauthorized", "Unauthorized".into());
     }
-    inner.log.lock().unwrap().push(if query.is_empty() {
-        format!("GET {path}")
-    } else {
-        format!("GET {path}?{query}")
-    });
+    if path == "/_stats" {
+        let log = inner.log.lock().unwrap().clone();
+        let bytes = inner.bytes.load(std::sync::atomic::Ordering::SeqCst);
+        let total: usize = inner.objects.iter().map(|o| o.to_string().len()).sum();
+        let timeline: Vec<String> = inner
+            .timeline
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(a, b, l)| format!("{a:9.1} {b:9.1} ms  {l}"))
+            .collect();
+        return json_response(
+            StatusCode::OK,
+            json!({"requests": log.len(), "bytes": bytes, "clusterBytes": total, "log": log, "timeline": timeline}),
+        );
+    }
+    let line = if query.is_empty() { format!("GET {path}") } else { format!("GET {path}?{query}") };
+    inner.log.lock().unwrap().push(line.clone());
+    let start = inner.started.elapsed().as_secs_f64() * 1000.0;
     if req.method() != axum::http::Method::GET {
         return status(405, "MethodNotAllowed", "the fake API server only answers GET".into());
     }
+    let response = answer(&inner, &path, &query, &headers).await;
+    let sent = axum::body::HttpBody::size_hint(response.body()).exact().unwrap_or(0) as usize;
+    inner.bytes.fetch_add(sent, std::sync::atomic::Ordering::SeqCst);
+    let end = inner.started.elapsed().as_secs_f64() * 1000.0;
+    inner.timeline.lock().unwrap().push((start, end, line));
+    response
+}
+
+async fn answer(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) -> Response {
+    let opts = &inner.opts;
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
     match segs.as_slice() {
@@ -330,8 +366,8 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
         ["apis"] => discovery(opts, accept),
         ["api", v] => resource_list(opts, "", v),
         ["apis", g, v] => resource_list(opts, g, v),
-        ["api", v, rest @ ..] => objects(&inner, "", v, rest, &query).await,
-        ["apis", g, v, rest @ ..] => objects(&inner, g, v, rest, &query).await,
+        ["api", v, rest @ ..] => objects(inner, "", v, rest, query).await,
+        ["apis", g, v, rest @ ..] => objects(inner, g, v, rest, query).await,
         _ => status(404, "NotFound", "the server could not find the requested resource".into()),
     }
 }

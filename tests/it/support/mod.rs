@@ -60,3 +60,4 @@ pub fn run(args: &[&str]) -> Run {
 }
 
 pub mod fake_apiserver;
+pub mod synthetic;
