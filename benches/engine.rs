@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
 
+// The generator is shared with the test suite, which uses the parts this benchmark does not.
+#[allow(dead_code)]
 #[path = "../tests/it/support/synthetic.rs"]
 mod synthetic;
 

@@ -194,14 +194,18 @@ fn files_of_hundreds_of_megabytes_are_refused_before_reading() {
 
 #[test]
 fn a_large_dump_within_the_limit_is_read() {
-    // 20,000 objects (~5 MB): the parser budgets scale with the input.
-    let mut text = String::new();
-    for i in 0..20_000 {
-        text.push_str(&format!("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\n  namespace: n{}\nspec:\n  ports:\n  - port: 80\n", i % 50));
-    }
-    let out = in_dir(&[("big.yaml", text.as_bytes())], &["-f", "big.yaml", "-o", "json"]);
+    // About 20,000 objects as one `kind: List` (what `kubectl get -A -o yaml` writes): the parser
+    // budgets scale with the input, and every registration is diagnosed.
+    use super::support::synthetic::{Size, cluster};
+    let objects = cluster(Size::objects(20_000));
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": objects});
+    let yaml = serde_saphyr::to_string(&list).unwrap();
+    let out = in_dir(&[("big.yaml", yaml.as_bytes())], &["-A", "-f", "big.yaml", "-o", "json"]);
     no_panic(&out);
     assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["summary"]["servers"], report["summary"]["healthy"]);
+    assert!(report["summary"]["servers"].as_u64().unwrap() >= 1_000);
 }
 
 // ---------------------------------------------------------------- broken clusters
