@@ -197,6 +197,21 @@ impl Fetcher {
         label_selector: Option<&str>,
     ) -> Result<Fetched, ClusterError> {
         let mut items = Vec::new();
+        match self.list_pages(res, namespace, label_selector, &mut |page| items.extend(page)).await? {
+            Fetched::Ok(_) => Ok(Fetched::Ok(Value::Array(items))),
+            other => Ok(other),
+        }
+    }
+
+    /// LISTs a collection page by page, handing each page's items (apiVersion and kind filled
+    /// in) to `on_page` as it arrives; `Fetched::Ok(Null)` when the list completed.
+    async fn list_pages(
+        &self,
+        res: &ApiResource,
+        namespace: Option<&str>,
+        label_selector: Option<&str>,
+        on_page: &mut (dyn FnMut(Vec<Value>) + Send),
+    ) -> Result<Fetched, ClusterError> {
         let mut cont: Option<String> = None;
         let mut restarted = false;
         loop {
@@ -210,28 +225,32 @@ impl Fetcher {
             let path = format!("{}?{}", res.path(namespace), query.join("&"));
             match self.get(&path, "application/json").await? {
                 Fetched::Ok(mut page) => {
-                    let page_items = page.get_mut("items").and_then(Value::as_array_mut).map(std::mem::take);
-                    for mut item in page_items.unwrap_or_default() {
+                    let mut page_items = page
+                        .get_mut("items")
+                        .and_then(Value::as_array_mut)
+                        .map(std::mem::take)
+                        .unwrap_or_default();
+                    for item in &mut page_items {
                         if let Some(map) = item.as_object_mut() {
                             map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
                             map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
                         }
-                        items.push(item);
                     }
+                    on_page(page_items);
                     cont = page
                         .pointer("/metadata/continue")
                         .and_then(Value::as_str)
                         .filter(|c| !c.is_empty())
                         .map(str::to_string);
                     if cont.is_none() {
-                        return Ok(Fetched::Ok(Value::Array(items)));
+                        return Ok(Fetched::Ok(Value::Null));
                     }
                 }
                 // The continue token expired (410): start the list over, once.
                 Fetched::Gone(_) if cont.is_some() && !restarted => {
+                    // Items already handed over are read again; the reader keeps one copy.
                     restarted = true;
                     cont = None;
-                    items.clear();
                 }
                 Fetched::Gone(message) => return Ok(Fetched::Failed(format!("HTTP 410 {message}"))),
                 other => return Ok(other),
@@ -390,7 +409,7 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
         if todo.is_empty() {
             break;
         }
-        fetch_wave(&fetcher, &discovery, &todo, &mut out).await?;
+        fetch_wave(&fetcher, &discovery, &todo, &mut out, default_ns).await?;
         done.extend(todo);
         let pending = std::mem::take(&mut out.pending);
         out.snapshot.extend(pending, default_ns);
@@ -498,8 +517,11 @@ async fn fetch_wave(
     discovery: &Discovery,
     needs: &[Need],
     out: &mut ClusterRead,
+    default_ns: &str,
 ) -> Result<(), ClusterError> {
     let mut set = tokio::task::JoinSet::new();
+    // Pages go to the snapshot as they arrive, so a list of thousands is never held whole.
+    let (pages, mut arrived) = tokio::sync::mpsc::unbounded_channel::<(Kind, Vec<Value>)>();
     for need in needs {
         let (kind, namespace, name, selector, group) = match need.clone() {
             Need::Get { kind, namespace, name } => (kind, Some(namespace), Some(name), None, None),
@@ -514,21 +536,40 @@ async fn fetch_wave(
         {
             let fetcher = Arc::clone(fetcher);
             let (namespace, name, selector) = (namespace.clone(), name.clone(), selector.clone());
+            let pages = pages.clone();
             set.spawn(async move {
                 let ns = namespace.as_deref().filter(|n| !n.is_empty());
                 let result = match &name {
                     Some(name) => fetcher.get(&format!("{}/{name}", res.path(ns)), "application/json").await,
-                    None => fetcher.list(&res, ns, selector.as_deref()).await,
+                    None => {
+                        let mut send = |items: Vec<Value>| {
+                            let _ = pages.send((kind, items));
+                        };
+                        fetcher.list_pages(&res, ns, selector.as_deref(), &mut send).await
+                    }
                 };
                 (kind, res, namespace, name, result)
             });
         }
     }
+    drop(pages);
     let mut results = Vec::new();
-    while let Some(joined) = set.join_next().await {
-        if let Ok(r) = joined {
-            results.push(r);
+    loop {
+        tokio::select! {
+            Some((kind, items)) = arrived.recv() => {
+                items.into_iter().for_each(|value| out.keep(kind, value));
+                let pending = std::mem::take(&mut out.pending);
+                out.snapshot.extend(pending, default_ns);
+            }
+            joined = set.join_next() => match joined {
+                Some(Ok(r)) => results.push(r),
+                Some(Err(_)) => {}
+                None => break,
+            },
         }
+    }
+    while let Ok((kind, items)) = arrived.try_recv() {
+        items.into_iter().for_each(|value| out.keep(kind, value));
     }
     // Completion order is random; keep the snapshot independent of it.
     results.sort_by(|a, b| {
@@ -537,9 +578,8 @@ async fn fetch_wave(
     for (kind, res, namespace, name, result) in results {
         let verb = if name.is_some() { "get" } else { "list" };
         match result? {
-            Fetched::Ok(Value::Array(items)) => {
+            Fetched::Ok(Value::Null) => {
                 out.read_kinds.insert(kind);
-                items.into_iter().for_each(|value| out.keep(kind, value));
             }
             Fetched::Ok(mut obj) => {
                 out.read_kinds.insert(kind);

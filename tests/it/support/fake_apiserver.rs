@@ -399,10 +399,16 @@ fn discovery(opts: &Options, accept: &str) -> Response {
                 })).collect::<Vec<_>>()})
             })
             .collect();
-        return json_response(
-            StatusCode::OK,
-            json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {}, "items": items}),
-        );
+        let body = json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {}, "items": items});
+        // client-go decides by the content type that this is aggregated discovery.
+        return Response::builder()
+            .status(StatusCode::OK)
+            .header(
+                header::CONTENT_TYPE,
+                "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
+            )
+            .body(Body::from(body.to_string()))
+            .unwrap();
     }
     let list: Vec<Value> = groups
         .iter()
