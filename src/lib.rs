@@ -56,6 +56,36 @@ pub struct Outcome {
     pub stderr: String,
     /// Exit code (0, 1 or 3; 2 is an `Error`).
     pub code: u8,
+    /// A report to write to stdout as JSON or YAML after `stdout`, streamed rather than rendered
+    /// into a string first (large scans would hold it twice).
+    pub document: Option<(Report, DocumentFormat)>,
+}
+
+/// How `Outcome::document` is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentFormat {
+    /// Pretty JSON.
+    Json,
+    /// YAML.
+    Yaml,
+}
+
+impl Outcome {
+    /// Writes stdout: the text, then the streamed document, if any.
+    pub fn write_stdout(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(self.stdout.as_bytes())?;
+        match &self.document {
+            Some((report, DocumentFormat::Json)) => {
+                serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
+                out.write_all(b"\n")?;
+            }
+            Some((report, DocumentFormat::Yaml)) => {
+                serde_saphyr::to_io_writer(&mut &mut *out, report).map_err(std::io::Error::other)?;
+            }
+            None => {}
+        }
+        out.flush()
+    }
 }
 
 /// What the process knows about its surroundings, decided by `main`.
@@ -241,32 +271,49 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
         Styles::plain()
     };
     let scan = args.name.is_none();
+    let names = if args.redact { names(&snap, &report) } else { Vec::new() };
+    // The objects are no longer needed (but by markdown): free them before rendering.
+    let snap = if args.output == Output::Markdown { Some(snap) } else { None };
+    let code = report.exit_code(fail_on);
+    let streamed = match args.output {
+        Output::Json => Some(DocumentFormat::Json),
+        Output::Yaml => Some(DocumentFormat::Yaml),
+        _ => None,
+    };
+    if let (Some(format), false) = (streamed, args.redact) {
+        timings.lap("render", &mut clock);
+        let stderr = if env.timings { timings.line() } else { String::new() };
+        return Ok(Outcome { stdout: String::new(), stderr, code, document: Some((report, format)) });
+    }
     let stdout = match args.output {
         Output::Text if scan => render::tree::scan(&report, false, args.summary, &styles),
         Output::Wide => render::tree::scan(&report, true, args.summary, &styles),
         Output::Text => render::tree::render(&report, &styles),
         Output::Json => render::json::json(&report),
         Output::Yaml => render::json::yaml(&report),
-        Output::Markdown => render::markdown::render(
-            &report,
-            &render::markdown::Context { objects: &snap.raw, generated_at: rfc3339(env.now) },
-        ),
+        Output::Markdown => {
+            let empty = std::collections::BTreeMap::new();
+            let objects = snap.as_ref().map_or(&empty, |s| &s.raw);
+            render::markdown::render(
+                &report,
+                &render::markdown::Context { objects, generated_at: rfc3339(env.now) },
+            )
+        }
         Output::Dot => render::graph::dot(&report),
         Output::Mermaid => render::graph::mermaid(&report),
     };
-    let code = report.exit_code(fail_on);
     timings.lap("render", &mut clock);
     let timing_line = if env.timings { timings.line() } else { String::new() };
     if !args.redact {
-        return Ok(Outcome { stdout, stderr: timing_line, code });
+        return Ok(Outcome { stdout, stderr: timing_line, code, document: None });
     }
-    let (stdout, mapping) = render::redact::redact(&stdout, &names(&snap, &report));
+    let (stdout, mapping) = render::redact::redact(&stdout, &names);
     let mut stderr =
         String::from("redacted names (this mapping is not in the output; keep it to read the answer):\n");
     for (with, name) in &mapping {
         stderr.push_str(&format!("  {with}  {name}\n"));
     }
-    Ok(Outcome { stdout, stderr, code })
+    Ok(Outcome { stdout, stderr, code, document: None })
 }
 
 /// Every namespace, object and host name the output may mention.
