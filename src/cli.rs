@@ -73,7 +73,8 @@ pub struct ExplainArgs {
 pub struct DiagnoseArgs {
     /// Name of the registration (MCPServerRegistration or MCPServer) to diagnose; all when omitted.
     pub name: Option<String>,
-    /// Namespace of the registration; objects in files without a namespace get it (default "default").
+    /// Namespace of the registrations (default: the context's); with -f, objects without a
+    /// namespace get it ("default" when not given).
     #[arg(short = 'n', long)]
     pub namespace: Option<String>,
     /// Diagnose registrations in every namespace.

@@ -143,3 +143,29 @@ fn secret_values_never_reach_any_output() {
         }
     }
 }
+
+#[test]
+fn help_names_every_kubectl_style_flag() {
+    let out = run(&["--help"]);
+    assert_eq!(out.code, 0);
+    for flag in [
+        "--namespace",
+        "--all-namespaces",
+        "--filename",
+        "--kubeconfig",
+        "--context",
+        "--cluster",
+        "--user",
+        "--request-timeout",
+        "--selector",
+        "--output",
+        "--fail-on",
+        "--suppress",
+        "--redact",
+        "--color",
+        "--summary",
+    ] {
+        assert!(out.stdout.contains(flag), "--help lacks {flag}");
+    }
+    insta::assert_snapshot!(out.stdout);
+}
