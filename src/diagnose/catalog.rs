@@ -124,6 +124,10 @@ catalog! {
         title: "two registrations on one extension use the same prefix";
         why: "Tool names are `prefix + name`; the controller keeps the oldest registration and rejects the other (`PrefixConflict`), older brokers report conflicting tools.";
         fix: "Give every registration served by the same MCPGatewayExtension its own `spec.prefix`.";
+    RegistrationStuckDeleting "MCPD0109" "registration-stuck-deleting" Warning None;
+        title: "the registration is being deleted but its finalizers remain";
+        why: "The controller removes its finalizer after cleaning up; when it cannot (it is not running, the finalizer belongs to an older API group, or a route status entry of another controller holds only the mcp-gateway `Programmed` condition, mcp-gateway#1513), the object stays Terminating and its tools may linger.";
+        fix: "Check the mcp-gateway controller; if it cannot finish, remove the finalizer by hand (the command shown).";
     RouteNoBackendRefs "MCPD0201" "route-no-backend-refs" Error Some("NotReady");
         title: "the HTTPRoute has no backendRef";
         why: "The controller builds the upstream URL from `rules[0].backendRefs[0]` (`has no backend references`).";
@@ -224,6 +228,10 @@ catalog! {
         title: "the Gateway's extension belongs to another API group than the registration";
         why: "An extension only serves registrations of its own API group: an `mcp.kuadrant.io` extension ignores `mcp.kagenti.com` registrations and vice versa.";
         fix: "Migrate the registration (or the extension) so both use the same group, normally `mcp.kuadrant.io/v1`.";
+    GatewayNotIstio "MCPD0411" "gateway-not-istio" Warning None;
+        title: "the extension's Gateway is not implemented by Istio";
+        why: "The MCPGatewayExtension hooks the broker into the Gateway with an Istio EnvoyFilter; a Gateway of another implementation ignores it, so MCP traffic reaches the route without the router (tools do not federate).";
+        fix: "Use an Istio GatewayClass for the MCP Gateway (`gatewayClassName: istio`).";
     BackendNotFound "MCPD0501" "backend-not-found" Error Some("BackendNotFound");
         title: "the backendRef names a Service that does not exist";
         why: "Gateway API marks the route `ResolvedRefs=False/BackendNotFound` (requests get 500) and the controller fails with `failed to get service`.";

@@ -27,6 +27,7 @@ examples! {
     "MCPD0106" "r23-registration-disabled";
     "MCPD0107" "r01-mcpserver-next-to-kuadrant-install";
     "MCPD0108" "r24-prefix-conflict";
+    "MCPD0109" "r28-registration-stuck-deleting";
     "MCPD0201" "r10-no-backend-refs";
     "MCPD0202" "r10-two-rules";
     "MCPD0203" "r10-two-backend-refs";
@@ -52,6 +53,7 @@ examples! {
     "MCPD0408" "g07-extension-deployment-not-ready";
     "MCPD0409" "g06-two-extensions-in-one-namespace";
     "MCPD0410" "extension-group-mismatch";
+    "MCPD0411" "g09-gateway-not-istio";
     "MCPD0501" "backend-service-not-found";
     "MCPD0502" "r11-backend-group-core";
     "MCPD0503" "r13-backend-port-missing";

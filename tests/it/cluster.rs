@@ -3,7 +3,7 @@
 
 use super::cluster_support::{doctor_env, scenario_objects};
 use super::support::fake_apiserver::{Deny, FakeApiServer, Options, all_resources};
-use super::support::{Run, root, run_in};
+use super::support::{Run, bin_dir, place_binary, root, run_in};
 use serde_json::{Value, json};
 
 fn doctor(server: &FakeApiServer, args: &[&str]) -> Run {
@@ -335,9 +335,8 @@ fn kubectl_finds_the_plugin_on_path() {
         eprintln!("SKIPPED: kubectl is not installed, plugin dispatch not tested");
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let plugin = dir.path().join("kubectl-mcp_doctor");
-    std::fs::copy(env!("CARGO_BIN_EXE_kubectl-mcp_doctor"), &plugin).unwrap();
+    let dir = bin_dir();
+    place_binary(dir.path(), "kubectl-mcp_doctor");
     let path = std::env::join_paths(
         [dir.path().to_path_buf()]
             .into_iter()

@@ -3,7 +3,7 @@
 
 use super::cluster_support::{doctor_env, scenario_objects};
 use super::support::fake_apiserver::{Deny, FakeApiServer, Options};
-use super::support::{root, run, run_env};
+use super::support::{bin_dir, output_of_copied, place_binary, root, run, run_env};
 
 const EPOCH: (&str, &str) = ("SOURCE_DATE_EPOCH", "1795622400");
 
@@ -347,14 +347,13 @@ fn completion_scripts_and_the_kubectl_helper() {
     for shell in ["zsh", "fish"] {
         assert_eq!(run(&["completion", shell]).code, 0);
     }
-    let dir = tempfile::tempdir().unwrap();
-    let bin = dir.path().join("kubectl-mcp_doctor");
-    std::fs::copy(env!("CARGO_BIN_EXE_kubectl-mcp_doctor"), &bin).unwrap();
-    let out = std::process::Command::new(&bin).args(["completion", "kubectl"]).output().unwrap();
+    let dir = bin_dir();
+    let bin = place_binary(dir.path(), "kubectl-mcp_doctor");
+    let out = output_of_copied(std::process::Command::new(&bin).args(["completion", "kubectl"]));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let helper = dir.path().join("kubectl_complete-mcp_doctor");
     assert!(helper.is_file());
-    let flags = std::process::Command::new(&helper).args(["--kube"]).output().unwrap();
+    let flags = output_of_copied(std::process::Command::new(&helper).args(["--kube"]));
     assert_eq!(String::from_utf8_lossy(&flags.stdout), "--kubeconfig\n:4\n");
     let server = FakeApiServer::start(
         scenario_objects("strategy-namespace-per-server", "fixed.yaml"),

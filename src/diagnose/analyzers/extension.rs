@@ -260,10 +260,32 @@ pub fn serve(
         LinkState::Ok,
         format!("listener {listener}, port {}", port_of(&listener).map_or("?".into(), |p| p.to_string())),
     );
-    let problems = extension_problems(walk, ext, gw);
-    let works = problems.is_empty();
-    if !works && let Some(link) = walk.chain.get_mut(at) {
-        link.state = LinkState::Fail;
+    let mut problems = extension_problems(walk, ext, gw);
+    if let Some(class) = crate::graph::get(&walk.snap().gateway_classes, "", &gw.view.spec.gateway_class_name)
+        && !class.view.spec.controller_name.contains("istio")
+    {
+        problems.push(
+            Finding::new(
+                Code::GatewayNotIstio,
+                gw.objref(),
+                "spec.gatewayClassName",
+                format!(
+                    "{} uses GatewayClass {} (controller {}), which ignores the Istio EnvoyFilter {} relies on: MCP traffic is not routed through the broker",
+                    gw.objref(),
+                    class.meta.name,
+                    class.view.spec.controller_name,
+                    ext_ref
+                ),
+                Fix::say("Serve MCP through a Gateway of an Istio GatewayClass.").yaml("spec:\n  gatewayClassName: istio\n"),
+            )
+            .at(gw.origin.as_ref()),
+        );
+    }
+    let works = !problems.iter().any(|f| f.severity == crate::diagnose::Severity::Error);
+    if !problems.is_empty()
+        && let Some(link) = walk.chain.get_mut(at)
+    {
+        link.state = if works { LinkState::Warn } else { LinkState::Fail };
     }
     problems.into_iter().for_each(|f| walk.find(f));
     Served { works, extension: Some(ext_ref) }

@@ -88,6 +88,35 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
             .at(origin),
         );
     }
+    if let Some(since) = &reg.meta.deletion_timestamp {
+        state = state.max_with(LinkState::Warn);
+        let finalizers = reg.meta.finalizers.join(", ");
+        let foreign: Vec<&String> =
+            reg.meta.finalizers.iter().filter(|f| !f.starts_with(generation.group())).collect();
+        let why = if foreign.is_empty() {
+            "the controller has not removed its finalizer: is it running? (a route status entry of another controller holding only the mcp-gateway Programmed condition also blocks it, mcp-gateway#1513)".to_string()
+        } else {
+            format!(
+                "finalizer {} belongs to another API group's controller, which no longer acts on this object",
+                foreign.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        };
+        walk.find(
+            Finding::new(
+                Code::RegistrationStuckDeleting,
+                me.clone(),
+                "metadata.finalizers",
+                format!("{me} is being deleted since {since} but keeps finalizers [{finalizers}]: {why}"),
+                Fix::say("Check the mcp-gateway controller's logs; if it cannot finish, remove the finalizers.").command(format!(
+                    "kubectl patch {} {} -n {} --type=json -p '[{{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}}]'",
+                    reg.kind.to_lowercase(),
+                    reg.meta.name,
+                    reg.meta.namespace
+                )),
+            )
+            .at(origin),
+        );
+    }
     if let Some(p) = r.effective_prefix() {
         notes.push(format!("prefix {p:?}"));
     }

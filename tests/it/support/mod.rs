@@ -61,3 +61,33 @@ pub fn run(args: &[&str]) -> Run {
 
 pub mod fake_apiserver;
 pub mod synthetic;
+
+/// Runs a binary the test has just copied. Another test thread forking at the moment of the copy
+/// can hold the file open for writing ("Text file busy", ETXTBSY) for a moment: retry.
+pub fn output_of_copied(cmd: &mut Command) -> Output {
+    for _ in 0..50 {
+        match cmd.output() {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            other => return other.expect("run the copied binary"),
+        }
+    }
+    panic!("the copied binary stayed busy");
+}
+
+/// A folder next to the test binaries (same file system, so binaries can be hard-linked).
+pub fn bin_dir() -> tempfile::TempDir {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
+}
+
+/// Puts the doctor into `dir` under `name`: a hard link (never "text file busy", unlike a fresh
+/// copy that another test thread's fork may still hold open), or a copy where links fail.
+pub fn place_binary(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    let source = env!("CARGO_BIN_EXE_kubectl-mcp_doctor");
+    if std::fs::hard_link(source, &path).is_err() {
+        std::fs::copy(source, &path).unwrap();
+    }
+    path
+}
