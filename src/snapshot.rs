@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Where an object came from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Origin {
-    /// File path as given (`-` for stdin).
-    pub file: String,
+    /// File path as given (`-` for stdin), shared by every object of the file.
+    pub file: std::sync::Arc<str>,
     /// 1-based line of the object's first key.
     pub line: u64,
 }
@@ -73,7 +73,7 @@ pub struct Malformed {
 
 /// Objects keyed by `(namespace, name, group/kind)`: one store may hold kinds that share names
 /// (an `MCPServer` and an `MCPServerRegistration`, extensions of two API groups).
-pub type Store<T> = BTreeMap<(String, String, String), Obj<T>>;
+pub type Store<T> = BTreeMap<(String, String, &'static str), Obj<T>>;
 
 /// Every object of the diagnosis, by kind.
 #[derive(Debug, Default)]
@@ -313,7 +313,7 @@ impl Snapshot {
                 let key = (
                     obj.meta.namespace.clone(),
                     obj.meta.name.clone(),
-                    format!("{}/{}", objref.group, objref.kind),
+                    Kind::group_kind(&objref.group, &objref.kind),
                 );
                 if let Some(old) = store(self).insert(key, obj) {
                     self.duplicates.push((objref, origin, old.origin));
@@ -334,9 +334,9 @@ impl Snapshot {
     }
 
     /// The annotations of the object `objref` names, if it is in the snapshot.
-    pub fn annotations(&self, objref: &ObjRef) -> Option<&BTreeMap<String, String>> {
+    pub fn annotations(&self, objref: &ObjRef) -> Option<&crate::model::StrMap> {
         let key =
-            (objref.namespace.clone(), objref.name.clone(), format!("{}/{}", objref.group, objref.kind));
+            (objref.namespace.clone(), objref.name.clone(), Kind::group_kind(&objref.group, &objref.kind));
         let meta = match Kind::classify(&format!("{}/v", objref.group), &objref.kind)? {
             Kind::Registration => self.registrations.get(&key).map(|o| &o.meta),
             Kind::Extension => self.extensions.get(&key).map(|o| &o.meta),

@@ -7,10 +7,10 @@ pub mod refgrant;
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::{
     BackendRef, Endpoint, EndpointSlice, Gateway, HttpRoute, Listener, ListenerSet, ObjRef, ParentRef,
-    Service, condition,
+    Service, StrMap, condition,
 };
 use crate::snapshot::{Obj, Snapshot, Store};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The label every Namespace carries with its own name.
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -26,14 +26,14 @@ pub struct Graph<'s> {
 
 /// Objects of `store` in `namespace`, in name order.
 pub fn in_namespace<'a, T>(store: &'a Store<T>, namespace: &str) -> impl Iterator<Item = &'a Obj<T>> + 'a {
-    let start = (namespace.to_string(), String::new(), String::new());
+    let start = (namespace.to_string(), String::new(), "");
     let ns = namespace.to_string();
     store.range(start..).take_while(move |((n, _, _), _)| *n == ns).map(|(_, o)| o)
 }
 
 /// Looks up `namespace/name` in a store (the first kind of that name, for stores of several).
 pub fn get<'a, T>(store: &'a Store<T>, namespace: &str, name: &str) -> Option<&'a Obj<T>> {
-    let start = (namespace.to_string(), name.to_string(), String::new());
+    let start = (namespace.to_string(), name.to_string(), "");
     store.range(start..).next().filter(|((n, m, _), _)| n == namespace && m == name).map(|(_, o)| o)
 }
 
@@ -234,7 +234,7 @@ impl<'s> Graph<'s> {
 
     /// The labels of a namespace: the Namespace object's, plus the implicit name label. The flag is
     /// false when the input holds no Namespace object for it (only the implicit label is known).
-    pub fn namespace_labels(&self, namespace: &str) -> (BTreeMap<String, String>, bool) {
+    pub fn namespace_labels(&self, namespace: &str) -> (StrMap, bool) {
         let found = get(&self.snap.namespaces, "", namespace);
         let mut labels = found.map(|n| n.meta.labels.clone()).unwrap_or_default();
         labels.insert(NAMESPACE_NAME_LABEL.into(), namespace.into());
@@ -455,7 +455,7 @@ fn namespace_rejection(
     listener: &Listener,
     owner_ns: &str,
     route_ns: &str,
-    route_ns_labels: &BTreeMap<String, String>,
+    route_ns_labels: &StrMap,
 ) -> Option<String> {
     let namespaces = listener.allowed_routes.as_ref().and_then(|a| a.namespaces.as_ref());
     let from = namespaces.and_then(|n| n.from.as_deref()).unwrap_or("Same");

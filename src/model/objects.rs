@@ -7,6 +7,61 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+/// A small string map (labels, annotations, selectors) stored as a sorted vector: objects carry one
+/// or two entries, for which a `BTreeMap` allocates room for eleven.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StrMap(Vec<(String, String)>);
+
+impl StrMap {
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().and_then(|i| self.0.get(i)).map(|(_, v)| v)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Sets `key` to `value`.
+    pub fn insert(&mut self, key: String, value: String) {
+        match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(i) => {
+                if let Some(slot) = self.0.get_mut(i) {
+                    slot.1 = value;
+                }
+            }
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(String, String)> for StrMap {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        let mut v: Vec<(String, String)> = iter.into_iter().collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.dedup_by(|a, b| a.0 == b.0);
+        v.shrink_to_fit();
+        StrMap(v)
+    }
+}
+
+impl<'de> Deserialize<'de> for StrMap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(BTreeMap::<String, String>::deserialize(deserializer)?.into_iter().collect())
+    }
+}
+
 /// `metadata` of any object.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -16,9 +71,9 @@ pub struct Meta {
     /// `metadata.namespace` (filled from `-n` or `default` when absent).
     pub namespace: String,
     /// `metadata.labels`.
-    pub labels: BTreeMap<String, String>,
+    pub labels: StrMap,
     /// `metadata.annotations`.
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: StrMap,
     /// `metadata.generation`, set by the API server.
     pub generation: Option<i64>,
     /// `metadata.creationTimestamp` (RFC 3339), set by the API server.
@@ -77,7 +132,7 @@ pub struct LabelSelectorRequirement {
 
 impl LabelSelector {
     /// Whether `labels` satisfy the selector; an unknown operator matches nothing.
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &StrMap) -> bool {
         self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
             && self.match_expressions.iter().all(|e| {
                 let value = labels.get(&e.key);
@@ -382,7 +437,7 @@ pub struct ServiceSpec {
     /// Target host of an `ExternalName` Service.
     pub external_name: Option<String>,
     /// Pod selector; absent for selector-less Services with manual EndpointSlices.
-    pub selector: Option<BTreeMap<String, String>>,
+    pub selector: Option<StrMap>,
 }
 
 /// `Service.spec.ports[]`.

@@ -56,6 +56,28 @@ impl Kind {
         })
     }
 
+    /// `group/kind` of a classified pair as a static string (store keys need no allocation).
+    pub fn group_kind(group: &str, kind: &str) -> &'static str {
+        match (group, kind) {
+            ("mcp.kagenti.com", "MCPServer") => "mcp.kagenti.com/MCPServer",
+            ("mcp.kagenti.com", "MCPServerRegistration") => "mcp.kagenti.com/MCPServerRegistration",
+            ("mcp.kagenti.com", "MCPGatewayExtension") => "mcp.kagenti.com/MCPGatewayExtension",
+            ("mcp.kuadrant.io", "MCPServerRegistration") => "mcp.kuadrant.io/MCPServerRegistration",
+            ("mcp.kuadrant.io", "MCPGatewayExtension") => "mcp.kuadrant.io/MCPGatewayExtension",
+            ("gateway.networking.x-k8s.io", "XListenerSet") => "gateway.networking.x-k8s.io/XListenerSet",
+            (GATEWAY_GROUP, "HTTPRoute") => "gateway.networking.k8s.io/HTTPRoute",
+            (GATEWAY_GROUP, "Gateway") => "gateway.networking.k8s.io/Gateway",
+            (GATEWAY_GROUP, "GatewayClass") => "gateway.networking.k8s.io/GatewayClass",
+            (GATEWAY_GROUP, "ListenerSet") => "gateway.networking.k8s.io/ListenerSet",
+            (GATEWAY_GROUP, "ReferenceGrant") => "gateway.networking.k8s.io/ReferenceGrant",
+            ("", "Service") => "/Service",
+            ("discovery.k8s.io", "EndpointSlice") => "discovery.k8s.io/EndpointSlice",
+            ("", "Secret") => "/Secret",
+            ("", "Namespace") => "/Namespace",
+            _ => "?",
+        }
+    }
+
     /// Whether objects of this kind live in a namespace.
     pub fn namespaced(self) -> bool {
         !matches!(self, Kind::GatewayClass | Kind::Namespace)

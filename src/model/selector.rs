@@ -1,6 +1,6 @@
 //! `-l/--selector`: kubectl's label selector syntax (`a=b,c!=d,e,!f,g in (h,i),j notin (k)`).
 
-use std::collections::BTreeMap;
+use super::objects::StrMap;
 
 /// One requirement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +63,7 @@ impl Selector {
     }
 
     /// Whether `labels` satisfy every requirement.
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &StrMap) -> bool {
         self.0.iter().all(|r| match r {
             Req::Eq(k, v) => labels.get(k) == Some(v),
             Req::Ne(k, v) => labels.get(k) != Some(v),
@@ -81,8 +81,9 @@ mod tests {
 
     #[test]
     fn kubectl_selectors() {
-        let labels: BTreeMap<String, String> =
-            [("team".into(), "a".into()), ("tier".into(), "mcp".into())].into();
+        let labels: StrMap = [("team".to_string(), "a".to_string()), ("tier".to_string(), "mcp".to_string())]
+            .into_iter()
+            .collect();
         for (sel, want) in [
             ("team=a", true),
             ("team==a,tier=mcp", true),

@@ -161,6 +161,7 @@ fn parse_into(
         }
     })?;
     let syntax = |line: u64, message: String| InputError::Syntax { path: name.into(), line, message };
+    let file: std::sync::Arc<str> = std::sync::Arc::from(name);
     for (index, (offset, chunk)) in split_documents(text).into_iter().enumerate() {
         // The line of the document's first key (comments, blank lines and markers skipped).
         let Some(first) = chunk.lines().position(|l| {
@@ -176,7 +177,7 @@ fn parse_into(
                 item_error.get_or_insert((offset + item_line.max(1) - 1, describe(&value)));
                 return;
             }
-            let origin = Origin { file: name.to_string(), line: offset + item_line.max(1) - 1 };
+            let origin = Origin { file: file.clone(), line: offset + item_line.max(1) - 1 };
             sink(RawObject { value, origin: Some(origin) });
         };
         let doc = parse_document(chunk, &mut emit).map_err(|(l, m)| syntax(offset + l - 1, m))?;
@@ -186,7 +187,7 @@ fn parse_into(
         match doc {
             Doc::Object(map) => sink(RawObject {
                 value: Value::Object(map),
-                origin: Some(Origin { file: name.to_string(), line }),
+                origin: Some(Origin { file: file.clone(), line }),
             }),
             Doc::Listed | Doc::Empty => {}
             Doc::Other(what) => {

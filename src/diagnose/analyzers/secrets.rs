@@ -66,10 +66,10 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
         return;
     };
     let mut problems = Vec::new();
-    if !labels.iter().any(|l| secret.meta.labels.get(*l).is_some_and(|v| v == "true")) {
+    if !labels.iter().any(|l| secret.meta.labels.get(l).is_some_and(|v| v == "true")) {
         let has_old = ["mcp.kagenti.com/credential", "mcp.kuadrant.io/credential", "mcp.kuadrant.io/secret"]
             .iter()
-            .find(|l| secret.meta.labels.contains_key(**l) && !labels.contains(l));
+            .find(|l| secret.meta.labels.contains_key(l) && !labels.contains(l));
         let hint = has_old.map_or(String::new(), |l| {
             format!(" (it carries {l}, the label of another mcp-gateway release)")
         });
