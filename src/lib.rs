@@ -402,7 +402,7 @@ fn diagnose_files(
     // Each object is decoded as soon as it is parsed: the input never exists twice in memory.
     let mut snap = snapshot::Snapshot::build_with(Vec::new(), &default_ns, keep_raw);
     let mut count = 0usize;
-    let loaded = source::files::load_each(&args.filename, stdin, &mut |o| {
+    let loaded = source::files::load(&args.filename, stdin, &mut |o| {
         count += 1;
         snap.extend(std::iter::once(o), &default_ns);
     })?;

@@ -23,17 +23,9 @@ pub struct Loaded {
 /// The largest input file accepted: bigger dumps must be split (the parser's memory grows with it).
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Reads every `-f` path. `stdin` supplies the content of `-`.
-pub fn load(paths: &[String], stdin: &mut dyn Read) -> Result<Loaded, InputError> {
-    let mut objects = Vec::new();
-    let mut loaded = load_each(paths, stdin, &mut |o| objects.push(o))?;
-    loaded.objects = objects;
-    Ok(loaded)
-}
-
-/// Reads every `-f` path, handing each object to `sink` as soon as it is parsed (the returned
-/// `Loaded` lists the files only).
-pub fn load_each(
+/// Reads every `-f` path (`stdin` supplies the content of `-`), handing each object to `sink` as
+/// soon as it is parsed; the returned `Loaded` lists the files only.
+pub fn load(
     paths: &[String],
     stdin: &mut dyn Read,
     sink: &mut dyn FnMut(RawObject),
