@@ -34,9 +34,9 @@ pub struct RawObject {
 #[derive(Debug, Clone)]
 pub struct Obj<T> {
     /// `apiVersion` as written.
-    pub api_version: String,
+    pub api_version: std::borrow::Cow<'static, str>,
     /// `kind` as written.
-    pub kind: String,
+    pub kind: std::borrow::Cow<'static, str>,
     /// `metadata`.
     pub meta: Meta,
     /// The typed view.
@@ -373,8 +373,8 @@ struct Decoded<'a> {
 impl Decoded<'_> {
     fn into_obj<T>(self, view: T) -> Obj<T> {
         Obj {
-            api_version: self.api_version.to_string(),
-            kind: self.kind_name.to_string(),
+            api_version: crate::model::objref::intern_api_version(self.api_version),
+            kind: crate::model::objref::intern_kind(self.kind_name),
             meta: self.meta,
             view,
             origin: self.origin,

@@ -288,7 +288,7 @@ impl<'s> Graph<'s> {
         if target.group != GATEWAY_GROUP {
             return Attachment::UnsupportedKind;
         }
-        let (parent, listeners, owner_ns) = match target.kind.as_str() {
+        let (parent, listeners, owner_ns) = match target.kind.as_ref() {
             "Gateway" => match get(&self.snap.gateways, &target.namespace, &target.name) {
                 Some(g) => (Parent::Gateway(g), &g.view.spec.listeners, g.meta.namespace.as_str()),
                 None => return Attachment::ParentNotFound,

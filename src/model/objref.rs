@@ -1,7 +1,53 @@
 //! Object identity: `ObjRef` (group, kind, namespace, name) and the table of kinds the doctor knows.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
+
+const KNOWN_GROUPS: &[&str] =
+    &["", GATEWAY_GROUP, "mcp.kuadrant.io", "mcp.kagenti.com", "discovery.k8s.io", "networking.istio.io"];
+const KNOWN_KINDS: &[&str] = &[
+    "HTTPRoute",
+    "Gateway",
+    "GatewayClass",
+    "ListenerSet",
+    "ReferenceGrant",
+    "Service",
+    "EndpointSlice",
+    "Secret",
+    "Namespace",
+    "MCPServer",
+    "MCPServerRegistration",
+    "MCPGatewayExtension",
+];
+
+const KNOWN_API_VERSIONS: &[&str] = &[
+    "v1",
+    "gateway.networking.k8s.io/v1",
+    "gateway.networking.k8s.io/v1beta1",
+    "discovery.k8s.io/v1",
+    "mcp.kuadrant.io/v1",
+    "mcp.kuadrant.io/v1alpha1",
+    "mcp.kagenti.com/v1alpha1",
+];
+
+/// An `apiVersion` without an allocation when it is a common one.
+pub fn intern_api_version(s: &str) -> Cow<'static, str> {
+    intern(s, KNOWN_API_VERSIONS)
+}
+
+/// A kind without an allocation when the doctor knows it.
+pub fn intern_kind(s: &str) -> Cow<'static, str> {
+    intern(s, KNOWN_KINDS)
+}
+
+/// A known string as a static borrow (no allocation), anything else owned.
+fn intern(s: &str, known: &'static [&'static str]) -> Cow<'static, str> {
+    match known.iter().find(|k| **k == s) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(s.to_string()),
+    }
+}
 
 /// The API group of the Gateway API.
 pub const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
@@ -87,11 +133,11 @@ impl Kind {
 /// The identity of one object: what a finding blames and what a chain link points at.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ObjRef {
-    /// API group, empty for the core group.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub group: String,
+    /// API group, empty for the core group (the groups the doctor knows are not allocated).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub group: Cow<'static, str>,
     /// Kind as written in manifests (`HTTPRoute`, `MCPServerRegistration`).
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     /// Namespace, empty for cluster-scoped objects.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub namespace: String,
@@ -103,8 +149,8 @@ impl ObjRef {
     /// Builds a reference from its parts.
     pub fn new(group: &str, kind: &str, namespace: &str, name: &str) -> Self {
         ObjRef {
-            group: group.to_string(),
-            kind: kind.to_string(),
+            group: intern(group, KNOWN_GROUPS),
+            kind: intern(kind, KNOWN_KINDS),
             namespace: namespace.to_string(),
             name: name.to_string(),
         }

@@ -88,7 +88,7 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
             if t.group != GATEWAY_GROUP {
                 continue;
             }
-            match t.kind.as_str() {
+            match t.kind.as_ref() {
                 "Gateway" => {
                     out.insert(get_need(Kind::Gateway, &t.namespace, &t.name));
                     gateways.insert((t.namespace.clone(), t.name.clone(), route_ns.clone()));

@@ -21,7 +21,7 @@ fn normalized(
     route_ns: &str,
 ) -> (String, String, String, String, Option<String>, Option<i64>) {
     let t = Graph::parent_target(r, route_ns);
-    (t.group, t.kind, t.namespace, t.name, r.section_name.clone(), r.port)
+    (t.group.into_owned(), t.kind.into_owned(), t.namespace, t.name, r.section_name.clone(), r.port)
 }
 
 fn route_parent(walk: &mut Walk, route: &Obj<HttpRoute>, p: &ParentResult) {
