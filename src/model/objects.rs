@@ -516,6 +516,28 @@ pub struct ExtensionSpec {
     pub target_ref: ExtensionTargetRef,
     /// Public host, required when the listener has no hostname.
     pub public_host: Option<String>,
+    /// The Secret with the key that signs trusted headers (`key`), unless generated.
+    pub trusted_headers_key: Option<TrustedHeadersKey>,
+    /// The Secret with the session store's connection string.
+    pub session_store: Option<SessionStore>,
+}
+
+/// `MCPGatewayExtension.spec.trustedHeadersKey`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TrustedHeadersKey {
+    /// Secret name.
+    pub secret_name: Option<String>,
+    /// Whether the controller generates the key (a bool or `Enabled` depending on the release).
+    pub generate: Option<serde_json::Value>,
+}
+
+/// `MCPGatewayExtension.spec.sessionStore`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SessionStore {
+    /// Secret name.
+    pub secret_name: Option<String>,
 }
 
 /// `MCPGatewayExtension.spec.targetRef`.

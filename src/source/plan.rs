@@ -147,6 +147,15 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
             if selects {
                 out.insert(get_need(Kind::Namespace, "", &ext.meta.namespace));
             }
+            let spec = &ext.view.spec;
+            let secrets = spec
+                .trusted_headers_key
+                .iter()
+                .filter_map(|t| t.secret_name.clone())
+                .chain(spec.session_store.iter().filter_map(|s| s.secret_name.clone()));
+            for name in secrets {
+                out.insert(get_need(Kind::Secret, &ext.meta.namespace, &name));
+            }
             if ext.meta.namespace != *gw_ns {
                 out.insert(Need::List {
                     kind: Kind::ReferenceGrant,

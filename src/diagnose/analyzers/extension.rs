@@ -434,6 +434,7 @@ fn extension_problems(walk: &mut Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) 
             }
         }
     }
+    out.extend(extension_secrets(walk, ext));
     // Conflicts: one extension per namespace, one per Gateway listener port; the oldest wins.
     let older = |other: &Obj<Extension>| {
         (&other.meta.creation_timestamp, &other.meta.name) < (&ext.meta.creation_timestamp, &ext.meta.name)
@@ -503,6 +504,73 @@ fn extension_problems(walk: &mut Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) 
             );
         } else if c.status == "True" {
             walk.link(&me, "status", &me, LinkState::Ok, format!("Ready=True/{}", c.reason));
+        }
+    }
+    out
+}
+
+/// The extension's own Secrets (G08): the trusted-headers key unless generated, and the session
+/// store's connection string (which must carry the controller's label).
+fn extension_secrets(walk: &mut Walk, ext: &Obj<Extension>) -> Vec<Finding> {
+    let me = ext.objref();
+    let ns = &ext.meta.namespace;
+    let mut wanted: Vec<(&str, String, &str, bool)> = Vec::new();
+    if let Some(t) = &ext.view.spec.trusted_headers_key {
+        let generated = t.generate.as_ref().is_some_and(|g| g == &serde_json::json!(true) || g == "Enabled");
+        if let (Some(name), false) = (&t.secret_name, generated) {
+            wanted.push(("spec.trustedHeadersKey.secretName", name.clone(), "key", false));
+        }
+    }
+    if let Some(name) = ext.view.spec.session_store.as_ref().and_then(|s| s.secret_name.clone()) {
+        wanted.push(("spec.sessionStore.secretName", name, "CACHE_CONNECTION_STRING", true));
+    }
+    let mut out = Vec::new();
+    for (field, name, key, labelled) in wanted {
+        let secret_ref = ObjRef::secret(ns, &name);
+        if walk.blocked_link(&me, field, &secret_ref, Kind::Secret, ns, &name) {
+            continue;
+        }
+        let Some(secret) = crate::graph::get(&walk.snap().secrets, ns, &name) else {
+            out.push(
+                Finding::new(
+                    Code::SecretNotFound,
+                    me.clone(),
+                    field,
+                    format!("{me}: secret {name} not found in namespace {ns}"),
+                    Fix::say(format!("Create Secret {name} in namespace {ns} with key {key}.")).target(secret_ref).yaml(format!(
+                        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  namespace: {ns}\n  labels:\n    mcp.kuadrant.io/secret: \"true\"\ntype: Opaque\nstringData:\n  {key}: <value>\n"
+                    )),
+                )
+                .with_reason("SecretNotFound")
+                .at(ext.origin.as_ref()),
+            );
+            continue;
+        };
+        if labelled && secret.meta.labels.get("mcp.kuadrant.io/secret").is_none_or(|v| v != "true") {
+            out.push(
+                Finding::new(
+                    Code::SecretLabelMissing,
+                    secret_ref.clone(),
+                    "metadata.labels",
+                    format!("session store secret {name} of {me} is missing required label mcp.kuadrant.io/secret=true"),
+                    Fix::say("Label the Secret mcp.kuadrant.io/secret=true.").command(format!("kubectl label secret {name} -n {ns} mcp.kuadrant.io/secret=true")),
+                )
+                .with_reason("SecretInvalid")
+                .at(secret.origin.as_ref()),
+            );
+        }
+        if !secret.view.keys.iter().any(|k| k == key) {
+            out.push(
+                Finding::new(
+                    Code::SecretKeyMissing,
+                    me.clone(),
+                    field,
+                    format!("{me}: secret {name} is missing required data entry {key:?}"),
+                    Fix::say(format!("Add {key} to Secret {name}.")),
+                )
+                .with_reason("SecretInvalid")
+                .at(ext.origin.as_ref()),
+            );
         }
     }
     out
