@@ -369,3 +369,42 @@ fn kubectl_finds_the_plugin_on_path() {
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("MCPD0601 backend-ref-not-permitted") && stdout.contains("BROKEN"), "{stdout}");
 }
+
+/// `-A` reads every kind with one paginated LIST across all namespaces, and nothing object by
+/// object but the Secrets a registration names (their values are not listed cluster-wide).
+#[test]
+fn all_namespaces_uses_one_list_per_kind() {
+    let mut objects = scenario_objects("strategy-namespace-per-server", "fixed.yaml");
+    objects.extend(
+        scenario_objects("r20-credential-key-missing", "fixed.yaml")
+            .into_iter()
+            .filter(|o| o["kind"] == "Secret" || o["metadata"]["namespace"] == "team-a"),
+    );
+    for o in &mut objects {
+        if o["kind"] == "MCPServerRegistration" && o["metadata"]["namespace"] == "team-a" {
+            o["spec"]["prefix"] = json!("team_a_weather_");
+        }
+    }
+    let server = FakeApiServer::start(objects, Options { page_size: 2, ..Options::default() });
+    let out = doctor(&server, &["-A", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.json()["summary"]["servers"], 3);
+    let requests = server.requests();
+    let mut first_pages = std::collections::BTreeMap::new();
+    for r in &requests {
+        let path = r.trim_start_matches("GET ").split('?').next().unwrap().to_string();
+        if r.contains("limit=") && !r.contains("continue=") {
+            *first_pages.entry(path.clone()).or_insert(0) += 1;
+            assert!(!path.contains("/namespaces/"), "lists are cluster-wide with -A: {r}");
+        } else if !r.contains("continue=") && path != "/apis" {
+            assert!(path.contains("/secrets/"), "only Secrets are read one by one: {r}");
+        }
+    }
+    assert!(first_pages.values().all(|n| *n == 1), "one LIST per resource: {first_pages:#?}");
+    for plural in
+        ["mcpserverregistrations", "httproutes", "gateways", "services", "endpointslices", "referencegrants"]
+    {
+        assert!(first_pages.keys().any(|p| p.ends_with(plural)), "{plural} listed: {first_pages:#?}");
+    }
+    assert!(requests.iter().any(|r| r.contains("continue=")), "paginated");
+}
