@@ -75,13 +75,8 @@ impl Outcome {
     pub fn write_stdout(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         out.write_all(self.stdout.as_bytes())?;
         match &self.document {
-            Some((report, DocumentFormat::Json)) => {
-                serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
-                out.write_all(b"\n")?;
-            }
-            Some((report, DocumentFormat::Yaml)) => {
-                serde_saphyr::to_io_writer(&mut &mut *out, report).map_err(std::io::Error::other)?;
-            }
+            Some((report, DocumentFormat::Json)) => render::json::write_json(report, out)?,
+            Some((report, DocumentFormat::Yaml)) => render::json::write_yaml(report, out)?,
             None => {}
         }
         out.flush()
@@ -253,12 +248,18 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
         .map_err(Error::Usage)?;
     let keep_raw = args.output == Output::Markdown;
     let mut timings = Timings::default();
-    let (report, snap) = if args.filename.is_empty() {
-        diagnose_cluster(args, selector, suppress, keep_raw, &mut timings)?
-    } else {
-        diagnose_files(args, stdin, selector, suppress, keep_raw, &mut timings)?
-    };
     let mut clock = std::time::Instant::now();
+    let read = if args.filename.is_empty() {
+        read_cluster(args, keep_raw)?
+    } else {
+        read_files(args, stdin, keep_raw)?
+    };
+    timings.lap("read+decode", &mut clock);
+    let snap = read.snap;
+    let scope = Scope { name: args.name.clone(), namespace: read.namespace, selector, suppress };
+    let mut report = diagnose::diagnose(&snap, &scope, read.source);
+    report.metadata.kubernetes_version = read.kubernetes_version;
+    timings.lap("diagnose", &mut clock);
     let fail_on = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
@@ -289,8 +290,8 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
         Output::Text if scan => render::tree::scan(&report, false, args.summary, &styles),
         Output::Wide => render::tree::scan(&report, true, args.summary, &styles),
         Output::Text => render::tree::render(&report, &styles),
-        Output::Json => render::json::json(&report),
-        Output::Yaml => render::json::yaml(&report),
+        Output::Json => render::json::to_string(&report, render::json::write_json),
+        Output::Yaml => render::json::to_string(&report, render::json::write_yaml),
         Output::Markdown => {
             let empty = std::collections::BTreeMap::new();
             let objects = snap.as_ref().map_or(&empty, |s| &s.raw);
@@ -389,15 +390,16 @@ fn rfc3339(secs: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
-fn diagnose_files(
-    args: &DiagnoseArgs,
-    stdin: &mut dyn Read,
-    selector: Option<model::selector::Selector>,
-    suppress: Vec<diagnose::suppress::Rule>,
-    keep_raw: bool,
-    timings: &mut Timings,
-) -> Result<(Report, snapshot::Snapshot), Error> {
-    let mut clock = std::time::Instant::now();
+/// What a source read.
+struct Input {
+    snap: snapshot::Snapshot,
+    /// The namespace the diagnosis is scoped to (`None`: every namespace).
+    namespace: Option<String>,
+    source: SourceInfo,
+    kubernetes_version: Option<String>,
+}
+
+fn read_files(args: &DiagnoseArgs, stdin: &mut dyn Read, keep_raw: bool) -> Result<Input, Error> {
     let default_ns = args.namespace.clone().unwrap_or_else(|| "default".into());
     // Each object is decoded as soon as it is parsed: the input never exists twice in memory.
     let mut snap = snapshot::Snapshot::build_with(Vec::new(), &default_ns, keep_raw);
@@ -412,23 +414,12 @@ fn diagnose_files(
             message: "no Kubernetes objects in the input (the files are empty)".into(),
         }));
     }
-    timings.lap("read+parse+decode", &mut clock);
     // Files mode: without -n every registration is diagnosed, as `kubectl apply -f` applies all.
     let namespace = if args.all_namespaces { None } else { args.namespace.clone() };
-    let scope = Scope { name: args.name.clone(), namespace, selector, suppress };
-    let report = diagnose::diagnose(&snap, &scope, SourceInfo::Files(loaded.files));
-    timings.lap("diagnose", &mut clock);
-    Ok((report, snap))
+    Ok(Input { snap, namespace, source: SourceInfo::Files(loaded.files), kubernetes_version: None })
 }
 
-fn diagnose_cluster(
-    args: &DiagnoseArgs,
-    selector: Option<model::selector::Selector>,
-    suppress: Vec<diagnose::suppress::Rule>,
-    keep_raw: bool,
-    timings: &mut Timings,
-) -> Result<(Report, snapshot::Snapshot), Error> {
-    let mut clock = std::time::Instant::now();
+fn read_cluster(args: &DiagnoseArgs, keep_raw: bool) -> Result<Input, Error> {
     let opts = source::cluster::Options {
         kubeconfig: args.kubeconfig.clone(),
         context: args.context.clone(),
@@ -452,16 +443,12 @@ fn diagnose_cluster(
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
         }
     })?;
-    timings.lap("read+decode", &mut clock);
-    let mut snap = read.snapshot;
-    snap.kinds_present.extend(read.read_kinds);
-    snap.blocked = read.blocked;
-    let scope = Scope { name: args.name.clone(), namespace: read.namespace.clone(), selector, suppress };
-    let source = SourceInfo::Cluster { context: read.context, server: read.server, apis: read.apis };
-    let mut report = diagnose::diagnose(&snap, &scope, source);
-    report.metadata.kubernetes_version = read.kubernetes_version;
-    timings.lap("diagnose", &mut clock);
-    Ok((report, snap))
+    Ok(Input {
+        snap: read.snapshot,
+        namespace: read.namespace,
+        source: SourceInfo::Cluster { context: read.context, server: read.server, apis: read.apis },
+        kubernetes_version: read.kubernetes_version,
+    })
 }
 
 #[cfg(test)]

@@ -432,8 +432,9 @@ fn selects(parent_ref: &ParentRef, listener: &Listener) -> bool {
         && parent_ref.port.is_none_or(|p| p == listener.port)
 }
 
-/// Why a listener does not admit HTTPRoutes at all, if it does not.
-fn kind_rejection(listener: &Listener) -> Option<String> {
+/// Why a listener does not admit HTTPRoutes at all (protocol or `allowedRoutes.kinds`), if it
+/// does not.
+pub fn kind_rejection(listener: &Listener) -> Option<String> {
     let protocol_ok = matches!(listener.protocol.as_str(), "HTTP" | "HTTPS");
     if !protocol_ok {
         return Some(format!("protocol {} does not carry HTTPRoutes", listener.protocol));

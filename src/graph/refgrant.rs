@@ -101,6 +101,15 @@ fn mismatch(grant: &Obj<ReferenceGrant>, from: &From, to: &To) -> Option<String>
     None
 }
 
+/// The ReferenceGrant apiVersion to suggest: the one the input uses, else v1beta1 (served by every
+/// Gateway API release since v0.6).
+pub fn suggested_api_version(snap: &Snapshot) -> String {
+    snap.api_versions
+        .get("ReferenceGrant")
+        .and_then(|v| v.iter().next_back().cloned())
+        .unwrap_or_else(|| "gateway.networking.k8s.io/v1beta1".into())
+}
+
 /// A complete ReferenceGrant that permits `from` → `to`, as YAML.
 pub fn grant_yaml(name: &str, from: &From, to: &To, api_version: &str) -> String {
     let to_group = if to.group.is_empty() { "\"\"" } else { to.group };

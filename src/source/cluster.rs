@@ -84,14 +84,11 @@ pub enum ClusterError {
 /// What was read.
 #[derive(Debug, Default)]
 pub struct ClusterRead {
-    /// Every object read, decoded as it arrived (the JSON is not kept).
+    /// Every object read, decoded as it arrived (the JSON is not kept), with the kinds read and
+    /// the reads that were refused or failed.
     pub snapshot: Snapshot,
-    /// Objects read in the current wave, not yet decoded.
-    pending: Vec<RawObject>,
-    /// Reads refused or failed.
-    pub blocked: Vec<Blocked>,
-    /// Kinds read successfully at least once.
-    pub read_kinds: BTreeSet<Kind>,
+    /// Namespace given to objects without one.
+    default_ns: String,
     /// Context name.
     pub context: String,
     /// Server URL.
@@ -107,13 +104,14 @@ pub struct ClusterRead {
 }
 
 impl ClusterRead {
-    /// Keeps an object unless an earlier read already returned it.
-    fn keep(&mut self, kind: Kind, value: Value) {
+    /// Decodes an object into the snapshot (which drops Secret values) unless an earlier read
+    /// already returned it.
+    fn keep(&mut self, value: Value) {
         let at = |p: &str| value.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
         let group = at("/apiVersion").rsplit_once('/').map_or(String::new(), |(g, _)| g.to_string());
         let key = (group, at("/kind"), at("/metadata/namespace"), at("/metadata/name"));
         if self.seen.insert(key) {
-            self.pending.push(RawObject { value: without_secret_values(kind, value), origin: None });
+            self.snapshot.extend(std::iter::once(RawObject { value, origin: None }), &self.default_ns);
         }
     }
 }
@@ -350,13 +348,13 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
     let scope =
         Scope { name: opts.name.clone(), namespace: namespace.clone(), selector, suppress: Vec::new() };
     let default_ns = namespace.clone().unwrap_or_else(|| "default".into());
-    let default_ns = default_ns.as_str();
     let mut out = ClusterRead {
         context,
         server,
         namespace: namespace.clone(),
         apis: discovery.served(),
-        snapshot: Snapshot::build_with(Vec::new(), default_ns, opts.keep_raw),
+        snapshot: Snapshot::build_with(Vec::new(), &default_ns, opts.keep_raw),
+        default_ns,
         ..ClusterRead::default()
     };
     if opts.want_version
@@ -409,10 +407,8 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
         if todo.is_empty() {
             break;
         }
-        fetch_wave(&fetcher, &discovery, &todo, &mut out, default_ns).await?;
+        fetch_wave(&fetcher, &discovery, &todo, &mut out).await?;
         done.extend(todo);
-        let pending = std::mem::take(&mut out.pending);
-        out.snapshot.extend(pending, default_ns);
         wave = plan::needs(&out.snapshot, &scope)
             .into_iter()
             .filter(|n| {
@@ -435,12 +431,10 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
                         map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
                         map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
                     }
-                    out.keep(Kind::Registration, item);
+                    out.keep(item);
                 }
             }
         }
-        let pending = std::mem::take(&mut out.pending);
-        out.snapshot.extend(pending, default_ns);
     }
     Ok(out)
 }
@@ -517,11 +511,10 @@ async fn fetch_wave(
     discovery: &Discovery,
     needs: &[Need],
     out: &mut ClusterRead,
-    default_ns: &str,
 ) -> Result<(), ClusterError> {
     let mut set = tokio::task::JoinSet::new();
     // Pages go to the snapshot as they arrive, so a list of thousands is never held whole.
-    let (pages, mut arrived) = tokio::sync::mpsc::unbounded_channel::<(Kind, Vec<Value>)>();
+    let (pages, mut arrived) = tokio::sync::mpsc::unbounded_channel::<Vec<Value>>();
     for need in needs {
         let (kind, namespace, name, selector, group) = match need.clone() {
             Need::Get { kind, namespace, name } => (kind, Some(namespace), Some(name), None, None),
@@ -543,7 +536,7 @@ async fn fetch_wave(
                     Some(name) => fetcher.get(&format!("{}/{name}", res.path(ns)), "application/json").await,
                     None => {
                         let mut send = |items: Vec<Value>| {
-                            let _ = pages.send((kind, items));
+                            let _ = pages.send(items);
                         };
                         fetcher.list_pages(&res, ns, selector.as_deref(), &mut send).await
                     }
@@ -556,10 +549,8 @@ async fn fetch_wave(
     let mut results = Vec::new();
     loop {
         tokio::select! {
-            Some((kind, items)) = arrived.recv() => {
-                items.into_iter().for_each(|value| out.keep(kind, value));
-                let pending = std::mem::take(&mut out.pending);
-                out.snapshot.extend(pending, default_ns);
+            Some(items) = arrived.recv() => {
+                items.into_iter().for_each(|value| out.keep(value));
             }
             joined = set.join_next() => match joined {
                 Some(Ok(r)) => results.push(r),
@@ -568,8 +559,8 @@ async fn fetch_wave(
             },
         }
     }
-    while let Ok((kind, items)) = arrived.try_recv() {
-        items.into_iter().for_each(|value| out.keep(kind, value));
+    while let Ok(items) = arrived.try_recv() {
+        items.into_iter().for_each(|value| out.keep(value));
     }
     // Completion order is random; keep the snapshot independent of it.
     results.sort_by(|a, b| {
@@ -579,20 +570,20 @@ async fn fetch_wave(
         let verb = if name.is_some() { "get" } else { "list" };
         match result? {
             Fetched::Ok(Value::Null) => {
-                out.read_kinds.insert(kind);
+                out.snapshot.kinds_present.insert(kind);
             }
             Fetched::Ok(mut obj) => {
-                out.read_kinds.insert(kind);
+                out.snapshot.kinds_present.insert(kind);
                 if let Some(map) = obj.as_object_mut() {
                     map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
                     map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
                 }
-                out.keep(kind, obj);
+                out.keep(obj);
             }
             Fetched::NotFound if name.is_some() => {
-                out.read_kinds.insert(kind);
+                out.snapshot.kinds_present.insert(kind);
             }
-            Fetched::NotFound => out.blocked.push(blocked(
+            Fetched::NotFound => out.snapshot.blocked.push(blocked(
                 kind,
                 &res,
                 namespace,
@@ -606,13 +597,13 @@ async fn fetch_wave(
                 ),
             )),
             Fetched::Gone(message) => {
-                out.blocked.push(blocked(kind, &res, namespace, name, verb, false, message))
+                out.snapshot.blocked.push(blocked(kind, &res, namespace, name, verb, false, message))
             }
             Fetched::Forbidden(message) => {
-                out.blocked.push(blocked(kind, &res, namespace, name, verb, true, message))
+                out.snapshot.blocked.push(blocked(kind, &res, namespace, name, verb, true, message))
             }
             Fetched::Failed(message) => {
-                out.blocked.push(blocked(kind, &res, namespace, name, verb, false, message))
+                out.snapshot.blocked.push(blocked(kind, &res, namespace, name, verb, false, message))
             }
         }
     }
@@ -638,14 +629,6 @@ fn blocked(
         forbidden,
         message,
     }
-}
-
-/// Secrets keep their key names only: the values are dropped on arrival.
-fn without_secret_values(kind: Kind, mut value: Value) -> Value {
-    if kind == Kind::Secret {
-        crate::snapshot::strip_secret_values(&mut value);
-    }
-    value
 }
 
 /// Names for shell completion: registrations in the namespace, or namespaces. Best effort: any

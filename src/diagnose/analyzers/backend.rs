@@ -1,7 +1,6 @@
 //! Every backendRef of the route: kind, ReferenceGrant (decided before existence), the Service,
 //! its port and type, and its EndpointSlices with ready endpoints.
 
-use super::extension::grant_api_version;
 use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
 use crate::graph::{BackendOutcome, BackendTarget, refgrant};
 use crate::model::objref::GATEWAY_GROUP;
@@ -173,7 +172,7 @@ fn not_permitted(
     let to = refgrant::To { group: "", kind: "Service", namespace: &target.namespace, name: &target.name };
     let grant_name = format!("allow-{}-to-{}", route.meta.namespace, target.name);
     let grant_ref = ObjRef::reference_grant(&target.namespace, &grant_name);
-    let yaml = refgrant::grant_yaml(&grant_name, &from, &to, &grant_api_version(walk));
+    let yaml = refgrant::grant_yaml(&grant_name, &from, &to, &refgrant::suggested_api_version(walk.snap()));
     walk.link(
         &me,
         relation,

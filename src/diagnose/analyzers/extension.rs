@@ -427,7 +427,7 @@ fn extension_problems(walk: &mut Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) 
                         format!("{me}: invalid: ReferenceGrant required in {} to allow cross-namespace reference from {ext_ns}{why}", gw.meta.namespace),
                         Fix::say(format!("Create this ReferenceGrant in namespace {}.", gw.meta.namespace))
                             .target(grant_ref.clone())
-                            .yaml(refgrant::grant_yaml(&grant_ref.name, &from, &to, &grant_api_version(walk))),
+                            .yaml(refgrant::grant_yaml(&grant_ref.name, &from, &to, &refgrant::suggested_api_version(walk.snap()))),
                     )
                     .at(origin),
                 );
@@ -574,14 +574,4 @@ fn extension_secrets(walk: &mut Walk, ext: &Obj<Extension>) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// The ReferenceGrant apiVersion to suggest: the one the input uses, else v1beta1 (served by every
-/// Gateway API release since v0.6).
-pub fn grant_api_version(walk: &Walk) -> String {
-    walk.snap()
-        .api_versions
-        .get("ReferenceGrant")
-        .and_then(|v| v.iter().next_back().cloned())
-        .unwrap_or_else(|| "gateway.networking.k8s.io/v1beta1".into())
 }

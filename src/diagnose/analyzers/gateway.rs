@@ -5,7 +5,9 @@
 
 use super::extension;
 use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
-use crate::graph::{Attachment, Graph, ListenerRejection, ParentEval, RouteReason, describe_selector, get};
+use crate::graph::{
+    Attachment, Graph, ListenerRejection, ParentEval, RouteReason, describe_selector, get, kind_rejection,
+};
 use crate::model::{Gateway, HttpRoute, Kind, Listener, ObjRef, condition};
 use crate::snapshot::{Obj, RegistrationObj};
 
@@ -306,7 +308,10 @@ fn rejection_finding(
                 (None, Some(p)) => format!("port {p}"),
                 (None, None) => "any listener".into(),
             };
-            let suggestion = verdicts.iter().find(|v| kind_ok(v.listener)).map(|v| v.listener.name.clone());
+            let suggestion = verdicts
+                .iter()
+                .find(|v| kind_rejection(v.listener).is_none())
+                .map(|v| v.listener.name.clone());
             let mut fix =
                 Fix::say(format!("Use the name of an existing listener of {gw}: {}.", available.join(", ")));
             if let Some(s) = suggestion {
@@ -431,10 +436,6 @@ fn rejection_finding(
             )
         }
     }
-}
-
-fn kind_ok(l: &Listener) -> bool {
-    matches!(l.protocol.as_str(), "HTTP" | "HTTPS")
 }
 
 /// The Gateway's class: exists (when the input holds classes) and accepted (when it has status).
