@@ -72,8 +72,10 @@ pub struct Malformed {
 }
 
 /// Objects keyed by `(namespace, name, group/kind)`: one store may hold kinds that share names
-/// (an `MCPServer` and an `MCPServerRegistration`, extensions of two API groups).
-pub type Store<T> = BTreeMap<(String, String, &'static str), Obj<T>>;
+/// (an `MCPServer` and an `MCPServerRegistration`, extensions of two API groups). Objects are boxed:
+/// a B-tree node holds room for eleven entries and is often half full, which costs little for a
+/// pointer and a great deal for an object of a few hundred bytes.
+pub type Store<T> = BTreeMap<(String, String, &'static str), Box<Obj<T>>>;
 
 /// Every object of the diagnosis, by kind.
 #[derive(Debug, Default)]
@@ -223,7 +225,10 @@ impl Snapshot {
             self.raw.insert(ObjRef::new(group, &kind_name, &ns, &name), shown);
         }
         let meta = match decode::<Meta>(value.get("metadata").cloned().unwrap_or(Value::Null)) {
-            Ok(meta) => meta,
+            Ok(mut meta) => {
+                meta.keep_only_what_is_read(kind);
+                meta
+            }
             Err((field, error)) => {
                 let field =
                     if field.is_empty() { "metadata".to_string() } else { format!("metadata.{field}") };
@@ -315,7 +320,7 @@ impl Snapshot {
                     obj.meta.name.clone(),
                     Kind::group_kind(&objref.group, &objref.kind),
                 );
-                if let Some(old) = store(self).insert(key, obj) {
+                if let Some(old) = store(self).insert(key, Box::new(obj)) {
                     self.duplicates.push((objref, origin, old.origin));
                 }
             }

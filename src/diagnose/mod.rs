@@ -194,7 +194,7 @@ pub fn malformed_finding(bad: &crate::snapshot::Malformed) -> Finding {
 /// Diagnoses every registration in `scope`.
 pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     let graph = Graph::new(snap);
-    let selected: Vec<&RegistrationObj> = snap.registrations.values().filter(|r| scope.selects(r)).collect();
+    let selected: Vec<&RegistrationObj> = snap.registrations.values().map(|r| &**r).filter(|r| scope.selects(r)).collect();
 
     let mut servers = Vec::new();
     let mut on_chain: BTreeSet<ObjRef> = BTreeSet::new();
@@ -211,7 +211,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
         selected.iter().filter_map(|r| registration::effective_prefix(r)).collect();
     for reg in snap.registrations.values() {
         let same_prefix = registration::effective_prefix(reg).is_some_and(|p| prefixes.contains(p));
-        if same_prefix && !selected.iter().any(|s| std::ptr::eq(*s, reg)) {
+        if same_prefix && !selected.iter().any(|s| std::ptr::eq(*s, &**reg)) {
             served_by.push((walk_registration(&mut Walk::new(&graph), reg), reg));
         }
     }

@@ -28,13 +28,13 @@ pub struct Graph<'s> {
 pub fn in_namespace<'a, T>(store: &'a Store<T>, namespace: &str) -> impl Iterator<Item = &'a Obj<T>> + 'a {
     let start = (namespace.to_string(), String::new(), "");
     let ns = namespace.to_string();
-    store.range(start..).take_while(move |((n, _, _), _)| *n == ns).map(|(_, o)| o)
+    store.range(start..).take_while(move |((n, _, _), _)| *n == ns).map(|(_, o)| &**o)
 }
 
 /// Looks up `namespace/name` in a store (the first kind of that name, for stores of several).
 pub fn get<'a, T>(store: &'a Store<T>, namespace: &str, name: &str) -> Option<&'a Obj<T>> {
     let start = (namespace.to_string(), name.to_string(), "");
-    store.range(start..).next().filter(|((n, m, _), _)| n == namespace && m == name).map(|(_, o)| o)
+    store.range(start..).next().filter(|((n, m, _), _)| n == namespace && m == name).map(|(_, o)| &**o)
 }
 
 /// A route's reason for not attaching to a parent (route `Accepted=False`).

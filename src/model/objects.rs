@@ -44,6 +44,12 @@ impl StrMap {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Keeps the entries whose key satisfies `keep`.
+    pub fn retain_keys(&mut self, keep: impl Fn(&str) -> bool) {
+        self.0.retain(|(k, _)| keep(k));
+        self.0.shrink_to_fit();
+    }
 }
 
 impl FromIterator<(String, String)> for StrMap {
@@ -84,6 +90,30 @@ pub struct Meta {
     pub deletion_timestamp: Option<String>,
     /// `metadata.finalizers`.
     pub finalizers: Vec<String>,
+}
+
+impl Meta {
+    /// Drops the metadata no analyzer reads for objects of `kind`, so that a large cluster's
+    /// Services do not carry their labels and every object its `last-applied-configuration`:
+    /// labels matter on Namespaces (listener selectors), EndpointSlices (their Service),
+    /// registrations (`-l`) and Secrets (credential labels); the only annotation read is the
+    /// doctor's own suppress annotation; uid and creation time order registrations and extensions;
+    /// deletion and finalizers are checked on registrations.
+    pub fn keep_only_what_is_read(&mut self, kind: super::Kind) {
+        use super::Kind;
+        if !matches!(kind, Kind::Namespace | Kind::EndpointSlice | Kind::Registration | Kind::Secret) {
+            self.labels = StrMap::default();
+        }
+        self.annotations.retain_keys(|k| k == crate::diagnose::suppress::ANNOTATION);
+        if !matches!(kind, Kind::Registration | Kind::Extension) {
+            self.uid = None;
+            self.creation_timestamp = None;
+        }
+        if kind != Kind::Registration {
+            self.deletion_timestamp = None;
+            self.finalizers = Vec::new();
+        }
+    }
 }
 
 /// A `metav1.Condition`, tolerant of missing fields.

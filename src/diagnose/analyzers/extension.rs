@@ -56,7 +56,7 @@ pub fn serve(
         return Served { works: true, extension: None };
     }
     let snap = walk.snap();
-    let all: Vec<&Obj<Extension>> = snap.extensions.values().collect();
+    let all: Vec<&Obj<Extension>> = snap.extensions.values().map(|e| &**e).collect();
     // Extensions that meant this Gateway but left targetRef.namespace out (G02) count as candidates
     // so that their own finding explains why they do not serve it.
     let candidates: Vec<&Obj<Extension>> = all

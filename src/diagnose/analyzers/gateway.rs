@@ -233,7 +233,7 @@ fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, 
     let me = route.objref();
     let target = &eval.target;
     let elsewhere: Vec<&Obj<Gateway>> =
-        walk.snap().gateways.values().filter(|g| g.meta.name == target.name).collect();
+        walk.snap().gateways.values().filter(|g| g.meta.name == target.name).map(|g| &**g).collect();
     walk.link(&me, relation, target, LinkState::Fail, "not found");
     let defaulted = eval.parent_ref.namespace.as_deref().is_none_or(str::is_empty);
     let (message, fix) = match elsewhere.first() {
