@@ -4,6 +4,7 @@ use super::catalog::Code;
 use crate::model::ObjRef;
 use crate::snapshot::Origin;
 use serde::{Serialize, Serializer};
+use std::sync::Arc;
 
 /// How bad a finding is. Ordered so that thresholds compare (`Info < Warning < Error`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -160,15 +161,16 @@ pub enum LinkState {
     Skipped,
 }
 
-/// One link of a registration's chain.
+/// One link of a registration's chain. Its ends are shared with every other link that names the
+/// same object (a scan's chains name the same Gateways and extensions thousands of times).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Link {
     /// Where the reference is written.
-    pub from: ObjRef,
+    pub from: Arc<ObjRef>,
     /// What kind of reference (`targetRef`, `parentRefs[0]`, `backendRefs[0]`, ...).
     pub relation: String,
     /// The referenced object (equal to `from` for checks of the object itself).
-    pub to: ObjRef,
+    pub to: Arc<ObjRef>,
     /// Its state.
     pub state: LinkState,
     /// Why: what was checked and found.

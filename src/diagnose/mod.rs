@@ -15,6 +15,7 @@ pub use catalog::{CATALOG, Code, CodeInfo};
 pub use finding::{Finding, Fix, Link, LinkState, Report, Severity, Verdict};
 use finding::{FirstBroken, Metadata, ServerRef, ServerReport, Source, Summary, sort_findings};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Which registrations to diagnose.
 #[derive(Debug, Clone, Default)]
@@ -80,9 +81,9 @@ impl<'g, 's> Walk<'g, 's> {
         evidence: impl Into<String>,
     ) {
         self.chain.push(Link {
-            from: from.clone(),
+            from: self.graph.shared(from),
             relation: relation.into(),
-            to: to.clone(),
+            to: self.graph.shared(to),
             state,
             evidence: evidence.into(),
         });
@@ -197,7 +198,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     let selected: Vec<&RegistrationObj> = snap.registrations.values().map(|r| &**r).filter(|r| scope.selects(r)).collect();
 
     let mut servers = Vec::new();
-    let mut on_chain: BTreeSet<ObjRef> = BTreeSet::new();
+    let mut on_chain: BTreeSet<Arc<ObjRef>> = BTreeSet::new();
     let mut served_by: Vec<(Option<ObjRef>, &RegistrationObj)> = Vec::new();
     for &reg in &selected {
         let mut walk = Walk::new(&graph);
@@ -284,7 +285,7 @@ fn server_report(
         FirstBroken {
             code: f.code,
             relation: link.map_or_else(String::new, |l| l.relation.clone()),
-            to: link.map_or_else(|| f.object.clone(), |l| l.to.clone()),
+            to: link.map_or_else(|| f.object.clone(), |l| (*l.to).clone()),
         }
     });
     sort_findings(&mut findings);
@@ -340,7 +341,7 @@ fn off_chain_findings(
     snap: &Snapshot,
     scope: &Scope,
     selected: &[&RegistrationObj],
-    on_chain: &BTreeSet<ObjRef>,
+    on_chain: &BTreeSet<Arc<ObjRef>>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if selected.is_empty() {

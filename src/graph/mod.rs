@@ -10,7 +10,9 @@ use crate::model::{
     Service, StrMap, condition,
 };
 use crate::snapshot::{Obj, Snapshot, Store};
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// The label every Namespace carries with its own name.
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -22,6 +24,8 @@ pub struct Graph<'s> {
     /// The objects.
     pub snap: &'s Snapshot,
     slices_by_service: HashMap<(&'s str, &'s str), Vec<&'s Obj<EndpointSlice>>>,
+    /// One shared copy of every object reference the diagnosis's chain links name.
+    shared: RefCell<HashSet<Arc<ObjRef>>>,
 }
 
 /// Objects of `store` in `namespace`, in name order.
@@ -229,7 +233,18 @@ impl<'s> Graph<'s> {
                     .push(slice);
             }
         }
-        Graph { snap, slices_by_service }
+        Graph { snap, slices_by_service, shared: RefCell::default() }
+    }
+
+    /// The shared copy of `objref`, for chain links.
+    pub fn shared(&self, objref: &ObjRef) -> Arc<ObjRef> {
+        let mut shared = self.shared.borrow_mut();
+        if let Some(found) = shared.get(objref) {
+            return Arc::clone(found);
+        }
+        let new = Arc::new(objref.clone());
+        shared.insert(Arc::clone(&new));
+        new
     }
 
     /// The labels of a namespace: the Namespace object's, plus the implicit name label. The flag is

@@ -22,9 +22,9 @@ fn graph(report: &Report) -> (BTreeMap<ObjRef, usize>, Vec<Edge>) {
                 continue;
             }
             let n = nodes.len();
-            let from = *nodes.entry(l.from.clone()).or_insert(n);
+            let from = *nodes.entry((*l.from).clone()).or_insert(n);
             let n = nodes.len();
-            let to = *nodes.entry(l.to.clone()).or_insert(n);
+            let to = *nodes.entry((*l.to).clone()).or_insert(n);
             let edge = (from, to, l.relation.clone(), l.state);
             if !edges.contains(&edge) {
                 edges.push(edge);

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
 use std::collections::BTreeSet;
 use std::fmt;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// What `-f` read: the objects, and the files they came from (in reading order).
@@ -24,7 +24,8 @@ pub struct Loaded {
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Reads every `-f` path (`stdin` supplies the content of `-`), handing each object to `sink` as
-/// soon as it is parsed; the returned `Loaded` lists the files only.
+/// soon as it is parsed; the returned `Loaded` lists the files only. Files are streamed: only the
+/// line being read and the object being parsed are held, never the whole file.
 pub fn load(
     paths: &[String],
     stdin: &mut dyn Read,
@@ -41,7 +42,7 @@ pub fn load(
             if bytes.len() as u64 > MAX_FILE_BYTES {
                 return Err(too_large("-"));
             }
-            parse_into(&mut loaded, "-", &bytes, sink)?;
+            parse_into(&mut loaded, "-", bytes.as_slice(), bytes.len() as u64, sink)?;
             continue;
         }
         let p = Path::new(path);
@@ -58,12 +59,12 @@ pub fn load(
             }
             for file in files {
                 let name = file.display().to_string();
-                let bytes = read_bounded(&file, &name)?;
-                parse_into(&mut loaded, &name, &bytes, sink)?;
+                let (reader, len) = open_bounded(&file, &name)?;
+                parse_into(&mut loaded, &name, reader, len, sink)?;
             }
         } else {
-            let bytes = read_bounded(p, path)?;
-            parse_into(&mut loaded, path, &bytes, sink)?;
+            let (reader, len) = open_bounded(p, path)?;
+            parse_into(&mut loaded, path, reader, len, sink)?;
         }
     }
     Ok(loaded)
@@ -79,13 +80,14 @@ fn too_large(path: &str) -> InputError {
     }
 }
 
-/// Reads a file, refusing (before reading) one larger than `MAX_FILE_BYTES`.
-fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, InputError> {
-    let len = std::fs::metadata(path).map_err(|e| unreadable(name, &e))?.len();
+/// Opens a file for reading, refusing (before reading) one larger than `MAX_FILE_BYTES`.
+fn open_bounded(path: &Path, name: &str) -> Result<(BufReader<std::fs::File>, u64), InputError> {
+    let file = std::fs::File::open(path).map_err(|e| unreadable(name, &e))?;
+    let len = file.metadata().map_err(|e| unreadable(name, &e))?.len();
     if len > MAX_FILE_BYTES {
         return Err(too_large(name));
     }
-    std::fs::read(path).map_err(|e| unreadable(name, &e))
+    Ok((BufReader::with_capacity(64 * 1024, file), len))
 }
 
 fn unreadable(path: &str, e: &std::io::Error) -> InputError {
@@ -129,40 +131,29 @@ fn walk(
 pub fn parse(name: &str, bytes: &[u8]) -> Result<Loaded, InputError> {
     let mut loaded = Loaded::default();
     let mut objects = Vec::new();
-    parse_into(&mut loaded, name, bytes, &mut |o| objects.push(o))?;
+    parse_into(&mut loaded, name, bytes, bytes.len() as u64, &mut |o| objects.push(o))?;
     loaded.objects = objects;
     Ok(loaded)
 }
 
-/// Parses one file's bytes, handing each object to `sink` as soon as it is read: documents are
-/// parsed one at a time and `kind: List` items one by one, so a large dump never exists twice
-/// in memory.
+/// Parses one input of `len` bytes, handing each object to `sink` as soon as it is read: documents
+/// are parsed one at a time, straight from the reader, and `kind: List` items one by one, so a
+/// large dump never exists in memory, neither as text nor as a tree.
 fn parse_into(
     loaded: &mut Loaded,
     name: &str,
-    bytes: &[u8],
+    input: impl BufRead,
+    len: u64,
     sink: &mut dyn FnMut(RawObject),
 ) -> Result<(), InputError> {
     loaded.files.push(name.to_string());
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes.iter().take(e.valid_up_to()).filter(|b| **b == b'\n').count() as u64;
-        InputError::Syntax {
-            path: name.into(),
-            line,
-            message: "not UTF-8 text (is this a binary file?)".into(),
-        }
-    })?;
     let syntax = |line: u64, message: String| InputError::Syntax { path: name.into(), line, message };
     let file: std::sync::Arc<str> = std::sync::Arc::from(name);
-    for (index, (offset, chunk)) in split_documents(text).into_iter().enumerate() {
-        // The line of the document's first key (comments, blank lines and markers skipped).
-        let Some(first) = chunk.lines().position(|l| {
-            let t = l.trim();
-            !(t.is_empty() || t.starts_with('#') || t == "---" || t == "..." || t.starts_with('%'))
-        }) else {
-            continue;
-        };
-        let line = offset + first as u64;
+    let mut documents = Documents { input, ahead: None, line: 1 };
+    let mut index = 0usize;
+    while let Some(mut document) = documents.next_document() {
+        index += 1;
+        let offset = document.start_line;
         let mut item_error = None;
         let mut emit = |item_line: u64, value: Value| {
             if !value.is_object() {
@@ -172,7 +163,15 @@ fn parse_into(
             let origin = Origin { file: file.clone(), line: offset + item_line.max(1) - 1 };
             sink(RawObject { value, origin: Some(origin) });
         };
-        let doc = parse_document(chunk, &mut emit).map_err(|(l, m)| syntax(offset + l - 1, m))?;
+        let parsed = parse_document(&mut document, len, &mut emit);
+        if let Some((line, message)) = document.failure.take() {
+            return Err(syntax(line, message));
+        }
+        // The line of the document's first key (comments, blank lines and markers skipped).
+        let Some(line) = document.first_content else {
+            continue;
+        };
+        let doc = parsed.map_err(|(l, m)| syntax(offset + l - 1, m))?;
         if let Some((l, what)) = item_error {
             return Err(syntax(l, format!("list item is {what}, not a Kubernetes object")));
         }
@@ -183,35 +182,134 @@ fn parse_into(
             }),
             Doc::Listed | Doc::Empty => {}
             Doc::Other(what) => {
-                return Err(syntax(
-                    line,
-                    format!("document {} is {what}, not a Kubernetes object", index + 1),
-                ));
+                return Err(syntax(line, format!("document {index} is {what}, not a Kubernetes object")));
             }
         }
     }
     Ok(())
 }
 
-/// Splits a YAML stream at its document markers (`---` at the start of a line), returning each
-/// document with the 1-based line it starts on. A marker at column 0 always starts a document
-/// (it even ends a block scalar), so this never cuts a document in two.
-fn split_documents(text: &str) -> Vec<(u64, &str)> {
-    let mut out = Vec::new();
-    let (mut start, mut start_line, mut pos, mut line) = (0usize, 1u64, 0usize, 1u64);
-    for l in text.split_inclusive('\n') {
-        let is_marker = l.starts_with("---")
-            && l.get(3..4).is_none_or(|c| c == " " || c == "\n" || c == "\r" || c == "\t");
-        if is_marker && pos > start {
-            out.extend(text.get(start..pos).map(|chunk| (start_line, chunk)));
-            start = pos;
-            start_line = line;
+/// A YAML stream cut at its document markers (`---` at the start of a line). A marker at column 0
+/// always starts a document (it even ends a block scalar), so this never cuts a document in two.
+struct Documents<R> {
+    input: R,
+    /// The marker line that ended the previous document.
+    ahead: Option<Vec<u8>>,
+    /// The 1-based number of the next line.
+    line: u64,
+}
+
+impl<R: BufRead> Documents<R> {
+    /// The next document, or `None` at the end of the input.
+    fn next_document(&mut self) -> Option<Document<'_, R>> {
+        if self.ahead.is_none() {
+            let mut first = Vec::new();
+            match self.input.read_until(b'\n', &mut first) {
+                Ok(0) => return None,
+                Ok(_) => self.ahead = Some(first),
+                Err(e) => {
+                    let (line, failure) = (self.line, Some((self.line, format!("cannot read: {e}"))));
+                    return Some(Document { start_line: line, failure, ..Document::new(self) });
+                }
+            }
         }
-        pos += l.len();
-        line += 1;
+        let start_line = self.line;
+        Some(Document { start_line, ..Document::new(self) })
     }
-    out.extend(text.get(start..).map(|chunk| (start_line, chunk)));
-    out
+}
+
+/// One document of a `Documents` stream, read line by line as the parser asks for bytes.
+struct Document<'a, R> {
+    documents: &'a mut Documents<R>,
+    /// The line being handed out, and how much of it was.
+    buf: Vec<u8>,
+    pos: usize,
+    /// Whether the document has ended (at a marker or the end of the input).
+    done: bool,
+    lines: u64,
+    start_line: u64,
+    /// The line of the first key: not blank, a comment, a marker or a directive.
+    first_content: Option<u64>,
+    /// Text that is not UTF-8, or a read error, with its line.
+    failure: Option<(u64, String)>,
+}
+
+impl<'a, R: BufRead> Document<'a, R> {
+    fn new(documents: &'a mut Documents<R>) -> Self {
+        Document {
+            documents,
+            buf: Vec::new(),
+            pos: 0,
+            done: false,
+            lines: 0,
+            start_line: 0,
+            first_content: None,
+            failure: None,
+        }
+    }
+
+    /// Loads the document's next line into `buf`; false at its end.
+    fn next_line(&mut self) -> bool {
+        if self.done || self.failure.is_some() {
+            return false;
+        }
+        self.buf.clear();
+        self.pos = 0;
+        match self.documents.ahead.take() {
+            Some(line) => self.buf = line,
+            None => match self.documents.input.read_until(b'\n', &mut self.buf) {
+                Ok(0) => {
+                    self.done = true;
+                    return false;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.failure = Some((self.documents.line, format!("cannot read: {e}")));
+                    return false;
+                }
+            },
+        }
+        let is_marker = self.buf.starts_with(b"---")
+            && self.buf.get(3).is_none_or(|c| matches!(c, b' ' | b'\n' | b'\r' | b'\t'));
+        if is_marker && self.lines > 0 {
+            self.documents.ahead = Some(std::mem::take(&mut self.buf));
+            self.done = true;
+            return false;
+        }
+        let line = self.documents.line;
+        self.documents.line += 1;
+        self.lines += 1;
+        let Ok(text) = std::str::from_utf8(&self.buf) else {
+            self.failure = Some((line, "not UTF-8 text (is this a binary file?)".into()));
+            return false;
+        };
+        let t = text.trim();
+        let content = !(t.is_empty() || t.starts_with('#') || t == "---" || t == "..." || t.starts_with('%'));
+        if content && self.first_content.is_none() {
+            self.first_content = Some(line);
+        }
+        true
+    }
+
+    /// Reads what remains of the document, so that the next one starts at its marker.
+    fn finish(&mut self) {
+        while self.next_line() {}
+    }
+}
+
+impl<R: BufRead> Read for Document<'_, R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos >= self.buf.len() {
+            if !self.next_line() {
+                return Ok(0);
+            }
+        }
+        let rest = self.buf.get(self.pos..).unwrap_or_default();
+        let n = rest.len().min(out.len());
+        out.get_mut(..n).unwrap_or_default().copy_from_slice(rest.get(..n).unwrap_or_default());
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 fn describe(value: &Value) -> &'static str {
@@ -235,6 +333,7 @@ fn options(len: usize) -> serde_saphyr::Options {
             max_aliases: 10_000,
             max_anchors: 10_000,
             max_total_scalar_bytes: 64 * 1024 * 1024 + len,
+            max_reader_input_bytes: Some(MAX_FILE_BYTES as usize),
         },
         alias_limits: serde_saphyr::alias_limits! {
             max_total_replayed_events: 1_000_000,
@@ -244,12 +343,19 @@ fn options(len: usize) -> serde_saphyr::Options {
     }
 }
 
-/// Parses one document (YAML or JSON); `kind: List` items go to `emit` with their line.
-fn parse_document(chunk: &str, emit: &mut dyn FnMut(u64, Value)) -> Result<Doc, (u64, String)> {
-    serde_saphyr::with_deserializer_from_str_with_options(chunk, options(chunk.len()), |de| {
+/// Parses one document (YAML or JSON) of an input of `len` bytes; `kind: List` items go to `emit`
+/// with their line. The document is read to its end even when parsing stops early.
+fn parse_document<R: BufRead>(
+    document: &mut Document<'_, R>,
+    len: u64,
+    emit: &mut dyn FnMut(u64, Value),
+) -> Result<Doc, (u64, String)> {
+    let options = options(usize::try_from(len).unwrap_or(usize::MAX));
+    let parsed = serde_saphyr::with_deserializer_from_reader_with_options(&mut *document, options, |de| {
         DocSeed { emit }.deserialize(de)
-    })
-    .map_err(|e| {
+    });
+    document.finish();
+    parsed.map_err(|e| {
         let line = e.location().map_or(1, |l| l.line().max(1));
         let message = e.to_string();
         let message = message.lines().next().unwrap_or("invalid YAML").trim().to_string();
