@@ -283,10 +283,11 @@ impl<'a, R: BufRead> Document<'a, R> {
             self.failure = Some((line, "not UTF-8 text (is this a binary file?)".into()));
             return false;
         };
-        let t = text.trim();
-        let content = !(t.is_empty() || t.starts_with('#') || t == "---" || t == "..." || t.starts_with('%'));
-        if content && self.first_content.is_none() {
-            self.first_content = Some(line);
+        if self.first_content.is_none() {
+            let t = text.trim();
+            let content =
+                !(t.is_empty() || t.starts_with('#') || t == "---" || t == "..." || t.starts_with('%'));
+            self.first_content = content.then_some(line);
         }
         true
     }
@@ -298,17 +299,21 @@ impl<'a, R: BufRead> Document<'a, R> {
 }
 
 impl<R: BufRead> Read for Document<'_, R> {
+    /// Hands out as many of the document's lines as fit in `out`.
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        while self.pos >= self.buf.len() {
-            if !self.next_line() {
-                return Ok(0);
+        let mut filled = 0;
+        while filled < out.len() {
+            if self.pos >= self.buf.len() && !self.next_line() {
+                break;
             }
+            let rest = self.buf.get(self.pos..).unwrap_or_default();
+            let n = rest.len().min(out.len() - filled);
+            let to = out.get_mut(filled..filled + n).unwrap_or_default();
+            to.copy_from_slice(rest.get(..n).unwrap_or_default());
+            self.pos += n;
+            filled += n;
         }
-        let rest = self.buf.get(self.pos..).unwrap_or_default();
-        let n = rest.len().min(out.len());
-        out.get_mut(..n).unwrap_or_default().copy_from_slice(rest.get(..n).unwrap_or_default());
-        self.pos += n;
-        Ok(n)
+        Ok(filled)
     }
 }
 
