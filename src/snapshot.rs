@@ -355,7 +355,7 @@ impl Snapshot {
             Kind::Secret => self.secrets.get(&key).map(|o| &o.meta),
             Kind::Namespace => self.namespaces.get(&key).map(|o| &o.meta),
         }?;
-        Some(&meta.annotations)
+        Some(meta.annotations())
     }
 
     /// The malformed object with this identity, if any.

@@ -68,9 +68,10 @@ impl<'de> Deserialize<'de> for StrMap {
     }
 }
 
-/// `metadata` of any object.
+/// `metadata` of any object: what every object needs inline, and the rest boxed, since most
+/// objects of a large cluster carry none of it (or none the doctor reads).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(from = "MetaFields")]
 pub struct Meta {
     /// `metadata.name`.
     pub name: String,
@@ -78,21 +79,89 @@ pub struct Meta {
     pub namespace: String,
     /// `metadata.labels`.
     pub labels: StrMap,
-    /// `metadata.annotations`.
-    pub annotations: StrMap,
     /// `metadata.generation`, set by the API server.
     pub generation: Option<i64>,
-    /// `metadata.creationTimestamp` (RFC 3339), set by the API server.
-    pub creation_timestamp: Option<String>,
-    /// `metadata.uid`.
-    pub uid: Option<String>,
-    /// `metadata.deletionTimestamp`.
-    pub deletion_timestamp: Option<String>,
-    /// `metadata.finalizers`.
-    pub finalizers: Vec<String>,
+    more: Option<Box<MetaMore>>,
 }
 
+/// The `metadata` fields few objects carry.
+#[derive(Debug, Clone, Default)]
+struct MetaMore {
+    annotations: StrMap,
+    creation_timestamp: Option<String>,
+    uid: Option<String>,
+    deletion_timestamp: Option<String>,
+    finalizers: Vec<String>,
+}
+
+/// `metadata` as written.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct MetaFields {
+    name: String,
+    namespace: String,
+    labels: StrMap,
+    annotations: StrMap,
+    generation: Option<i64>,
+    creation_timestamp: Option<String>,
+    uid: Option<String>,
+    deletion_timestamp: Option<String>,
+    finalizers: Vec<String>,
+}
+
+impl From<MetaFields> for Meta {
+    fn from(m: MetaFields) -> Meta {
+        let more = MetaMore {
+            annotations: m.annotations,
+            creation_timestamp: m.creation_timestamp,
+            uid: m.uid,
+            deletion_timestamp: m.deletion_timestamp,
+            finalizers: m.finalizers,
+        };
+        let mut meta =
+            Meta { name: m.name, namespace: m.namespace, labels: m.labels, generation: m.generation, more: None };
+        meta.set_more(more);
+        meta
+    }
+}
+
+static NO_ANNOTATIONS: StrMap = StrMap(Vec::new());
+
 impl Meta {
+    fn set_more(&mut self, more: MetaMore) {
+        let empty = more.annotations.is_empty()
+            && more.creation_timestamp.is_none()
+            && more.uid.is_none()
+            && more.deletion_timestamp.is_none()
+            && more.finalizers.is_empty();
+        self.more = (!empty).then(|| Box::new(more));
+    }
+
+    /// `metadata.annotations`.
+    pub fn annotations(&self) -> &StrMap {
+        self.more.as_ref().map_or(&NO_ANNOTATIONS, |m| &m.annotations)
+    }
+
+    /// `metadata.creationTimestamp` (RFC 3339), set by the API server.
+    pub fn creation_timestamp(&self) -> Option<&str> {
+        self.more.as_ref().and_then(|m| m.creation_timestamp.as_deref())
+    }
+
+    /// `metadata.uid`.
+    pub fn uid(&self) -> Option<&str> {
+        self.more.as_ref().and_then(|m| m.uid.as_deref())
+    }
+
+    /// `metadata.deletionTimestamp`.
+    pub fn deletion_timestamp(&self) -> Option<&str> {
+        self.more.as_ref().and_then(|m| m.deletion_timestamp.as_deref())
+    }
+
+    /// `metadata.finalizers`.
+    pub fn finalizers(&self) -> &[String] {
+        self.more.as_ref().map_or(&[], |m| m.finalizers.as_slice())
+    }
+
     /// Drops the metadata no analyzer reads for objects of `kind`, so that a large cluster's
     /// Services do not carry their labels and every object its `last-applied-configuration`:
     /// labels matter on Namespaces (listener selectors), EndpointSlices (their Service),
@@ -104,15 +173,17 @@ impl Meta {
         if !matches!(kind, Kind::Namespace | Kind::EndpointSlice | Kind::Registration | Kind::Secret) {
             self.labels = StrMap::default();
         }
-        self.annotations.retain_keys(|k| k == crate::diagnose::suppress::ANNOTATION);
+        let Some(mut more) = self.more.take() else { return };
+        more.annotations.retain_keys(|k| k == crate::diagnose::suppress::ANNOTATION);
         if !matches!(kind, Kind::Registration | Kind::Extension) {
-            self.uid = None;
-            self.creation_timestamp = None;
+            more.uid = None;
+            more.creation_timestamp = None;
         }
         if kind != Kind::Registration {
-            self.deletion_timestamp = None;
-            self.finalizers = Vec::new();
+            more.deletion_timestamp = None;
+            more.finalizers = Vec::new();
         }
+        self.set_more(*more);
     }
 }
 

@@ -437,7 +437,7 @@ fn extension_problems(walk: &mut Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) 
     out.extend(extension_secrets(walk, ext));
     // Conflicts: one extension per namespace, one per Gateway listener port; the oldest wins.
     let older = |other: &Obj<Extension>| {
-        (&other.meta.creation_timestamp, &other.meta.name) < (&ext.meta.creation_timestamp, &ext.meta.name)
+        (other.meta.creation_timestamp(), &other.meta.name) < (ext.meta.creation_timestamp(), &ext.meta.name)
     };
     if let Some(other) =
         in_namespace(&walk.snap().extensions, ext_ns).find(|o| o.meta.name != ext.meta.name && older(o))

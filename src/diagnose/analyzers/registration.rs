@@ -88,11 +88,11 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
             .at(origin),
         );
     }
-    if let Some(since) = &reg.meta.deletion_timestamp {
+    if let Some(since) = reg.meta.deletion_timestamp() {
         state = state.max_with(LinkState::Warn);
-        let finalizers = reg.meta.finalizers.join(", ");
+        let finalizers = reg.meta.finalizers().join(", ");
         let foreign: Vec<&String> =
-            reg.meta.finalizers.iter().filter(|f| !f.starts_with(generation.group())).collect();
+            reg.meta.finalizers().iter().filter(|f| !f.starts_with(generation.group())).collect();
         let why = if foreign.is_empty() {
             "the controller has not removed its finalizer: is it running? (a route status entry of another controller holding only the mcp-gateway Programmed condition also blocks it, mcp-gateway#1513)".to_string()
         } else {
@@ -333,9 +333,9 @@ pub fn prefix_conflicts(
             continue;
         }
         regs.sort_by(|a, b| {
-            (&a.meta.creation_timestamp, &a.meta.uid, a.objref()).cmp(&(
-                &b.meta.creation_timestamp,
-                &b.meta.uid,
+            (a.meta.creation_timestamp(), a.meta.uid(), a.objref()).cmp(&(
+                b.meta.creation_timestamp(),
+                b.meta.uid(),
                 b.objref(),
             ))
         });
