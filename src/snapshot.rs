@@ -340,9 +340,24 @@ impl Snapshot {
 
     /// The annotations of the object `objref` names, if it is in the snapshot.
     pub fn annotations(&self, objref: &ObjRef) -> Option<&crate::model::StrMap> {
-        let key =
-            (objref.namespace.clone(), objref.name.clone(), Kind::group_kind(&objref.group, &objref.kind));
-        let meta = match Kind::classify(&format!("{}/v", objref.group), &objref.kind)? {
+        let kind = Kind::classify(&format!("{}/v", objref.group), &objref.kind)?;
+        let meta = self.meta(kind, &objref.group, &objref.kind, &objref.namespace, &objref.name)?;
+        Some(meta.annotations())
+    }
+
+    /// Whether the snapshot holds this object, decoded or malformed (a cluster source reads some
+    /// objects twice: a name, then its namespace's list).
+    pub fn holds(&self, api_version: &str, kind_name: &str, namespace: &str, name: &str) -> bool {
+        let Some(kind) = Kind::classify(api_version, kind_name) else { return false };
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let namespace = if kind.namespaced() { namespace } else { "" };
+        self.meta(kind, group, kind_name, namespace, name).is_some()
+            || self.malformed_object(kind, namespace, name).is_some()
+    }
+
+    fn meta(&self, kind: Kind, group: &str, kind_name: &str, namespace: &str, name: &str) -> Option<&Meta> {
+        let key = (namespace.to_string(), name.to_string(), Kind::group_kind(group, kind_name));
+        let meta = match kind {
             Kind::Registration => self.registrations.get(&key).map(|o| &o.meta),
             Kind::Extension => self.extensions.get(&key).map(|o| &o.meta),
             Kind::HttpRoute => self.routes.get(&key).map(|o| &o.meta),
@@ -354,8 +369,8 @@ impl Snapshot {
             Kind::EndpointSlice => self.endpoint_slices.get(&key).map(|o| &o.meta),
             Kind::Secret => self.secrets.get(&key).map(|o| &o.meta),
             Kind::Namespace => self.namespaces.get(&key).map(|o| &o.meta),
-        }?;
-        Some(meta.annotations())
+        };
+        meta
     }
 
     /// The malformed object with this identity, if any.

@@ -195,7 +195,8 @@ pub fn malformed_finding(bad: &crate::snapshot::Malformed) -> Finding {
 /// Diagnoses every registration in `scope`.
 pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     let graph = Graph::new(snap);
-    let selected: Vec<&RegistrationObj> = snap.registrations.values().map(|r| &**r).filter(|r| scope.selects(r)).collect();
+    let selected: Vec<&RegistrationObj> =
+        snap.registrations.values().map(|r| &**r).filter(|r| scope.selects(r)).collect();
 
     let mut servers = Vec::new();
     let mut on_chain: BTreeSet<Arc<ObjRef>> = BTreeSet::new();

@@ -118,8 +118,13 @@ impl From<MetaFields> for Meta {
             deletion_timestamp: m.deletion_timestamp,
             finalizers: m.finalizers,
         };
-        let mut meta =
-            Meta { name: m.name, namespace: m.namespace, labels: m.labels, generation: m.generation, more: None };
+        let mut meta = Meta {
+            name: m.name,
+            namespace: m.namespace,
+            labels: m.labels,
+            generation: m.generation,
+            more: None,
+        };
         meta.set_more(more);
         meta
     }

@@ -99,18 +99,27 @@ pub struct ClusterRead {
     pub apis: BTreeMap<String, Vec<String>>,
     /// `gitVersion` of the API server, when asked for.
     pub kubernetes_version: Option<String>,
-    /// Identities of the objects read, so that overlapping reads keep one copy.
-    seen: BTreeSet<(String, String, String, String)>,
+    /// With -A, once the routes are read: the only Service names worth keeping.
+    backend_names: Option<BTreeSet<String>>,
 }
 
 impl ClusterRead {
     /// Decodes an object into the snapshot (which drops Secret values) unless an earlier read
-    /// already returned it.
+    /// already returned it, or it is a Service (or its EndpointSlice) no route sends traffic to.
     fn keep(&mut self, value: Value) {
-        let at = |p: &str| value.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
-        let group = at("/apiVersion").rsplit_once('/').map_or(String::new(), |(g, _)| g.to_string());
-        let key = (group, at("/kind"), at("/metadata/namespace"), at("/metadata/name"));
-        if self.seen.insert(key) {
+        let at = |p: &str| value.pointer(p).and_then(Value::as_str).unwrap_or_default();
+        if let Some(names) = &self.backend_names {
+            let service = match at("/kind") {
+                "Service" if at("/apiVersion") == "v1" => Some(at("/metadata/name")),
+                "EndpointSlice" => Some(at("/metadata/labels/kubernetes.io~1service-name")),
+                _ => None,
+            };
+            if service.is_some_and(|s| !names.contains(s)) {
+                return;
+            }
+        }
+        let (api_version, kind) = (at("/apiVersion"), at("/kind"));
+        if !self.snapshot.holds(api_version, kind, at("/metadata/namespace"), at("/metadata/name")) {
             self.snapshot.extend(std::iter::once(RawObject { value, origin: None }), &self.default_ns);
         }
     }
@@ -388,8 +397,6 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
             Kind::GatewayClass,
             Kind::ListenerSet,
             Kind::ReferenceGrant,
-            Kind::Service,
-            Kind::EndpointSlice,
             Kind::Namespace,
         ] {
             wave.insert(Need::List { kind, namespace: None, label_selector: None, group: None });
@@ -402,6 +409,8 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
             _ => None,
         })
         .collect();
+    // With -A, Services and EndpointSlices are listed once the routes say which ones matter.
+    let mut backends_to_list = opts.all_namespaces;
     for _ in 0..8 {
         let todo: Vec<Need> = wave.into_iter().filter(|n| !done.contains(n)).collect();
         if todo.is_empty() {
@@ -416,8 +425,16 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
                     Need::Get { kind, .. } | Need::List { kind, .. } => *kind,
                 };
                 !listed_all.contains(&kind)
+                    && !(opts.all_namespaces && kind == Kind::Service)
+                    && !(opts.all_namespaces && kind == Kind::EndpointSlice)
             })
             .collect();
+        if std::mem::take(&mut backends_to_list) {
+            out.backend_names = Some(plan::backend_service_names(&out.snapshot));
+            for kind in [Kind::Service, Kind::EndpointSlice] {
+                wave.insert(Need::List { kind, namespace: None, label_selector: None, group: None });
+            }
+        }
     }
     // A NAME that matched nothing: one LIST per registration kind to say where it does exist.
     let found = !out.snapshot.registrations.is_empty()

@@ -169,3 +169,23 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
     }
     out
 }
+
+/// The names of the Services the routes read so far send traffic to. A scan of every namespace
+/// keeps only the Services and EndpointSlices of these names: the others are on no chain. Names
+/// are kept in every namespace, so that "a Service of that name exists in namespace X" still shows.
+pub fn backend_service_names(snap: &Snapshot) -> BTreeSet<String> {
+    snap.routes
+        .values()
+        .flat_map(|route| {
+            let route_ns = route.meta.namespace.as_str();
+            route
+                .view
+                .spec
+                .rules
+                .iter()
+                .flat_map(move |rule| rule.backend_refs.iter().map(move |b| BackendTarget::of(b, route_ns)))
+        })
+        .filter(BackendTarget::is_service)
+        .map(|target| target.name)
+        .collect()
+}
