@@ -534,6 +534,27 @@ mod tests {
     }
 
     #[test]
+    fn documents_are_cut_only_at_markers_in_column_zero() {
+        let text = "kind: ConfigMap\ndata:\n  x: |\n    ---\n    y\n---\n\n# c\nkind: Service\n---\n# only a comment\n";
+        let loaded = parse(text).unwrap();
+        let lines: Vec<u64> = loaded.objects.iter().map(|o| o.origin.as_ref().unwrap().line).collect();
+        assert_eq!(lines, vec![1, 9]);
+        assert_eq!(loaded.objects[0].value["data"]["x"], "---\ny\n");
+    }
+
+    #[test]
+    fn comment_only_documents_count_in_the_numbering() {
+        let err = parse("# nothing here\n---\nkind: Service\n---\n42\n").unwrap_err();
+        assert_eq!(err.to_string(), "t.yaml:5: document 3 is a scalar, not a Kubernetes object");
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_name_their_line() {
+        let err = super::parse("t.yaml", b"kind: Service\n---\nkind: \xff\xfe\n").unwrap_err();
+        assert_eq!(err.to_string(), "t.yaml:3: not UTF-8 text (is this a binary file?)");
+    }
+
+    #[test]
     fn alias_bombs_are_stopped() {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {

@@ -408,3 +408,29 @@ fn all_namespaces_uses_one_list_per_kind() {
     }
     assert!(requests.iter().any(|r| r.contains("continue=")), "paginated");
 }
+
+/// `-A` lists Services and EndpointSlices once the routes are read, and keeps only those of the
+/// names routes send traffic to, in every namespace: the Service that exists elsewhere is still
+/// named in the BackendNotFound message.
+#[test]
+fn all_namespaces_reads_services_after_routes_and_still_sees_them_elsewhere() {
+    let mut objects = scenario_objects("backend-service-not-found", "broken.yaml");
+    objects.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-b"}}));
+    for (ns, name) in [("team-b", "weather"), ("team-a", "unrelated")] {
+        objects
+            .push(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": ns},
+            "spec": {"selector": {"app": name}, "ports": [{"name": "http", "port": 8000}]}}));
+    }
+    let server = FakeApiServer::start(objects, Options::default());
+    let out = doctor(&server, &["-A", "-o", "json"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let report = out.json();
+    let finding = &report["servers"][0]["findings"][0];
+    assert_eq!(finding["code"], "MCPD0501", "{report:#}");
+    let message = finding["message"].as_str().unwrap_or_default();
+    assert!(message.contains("a Service of that name exists in namespace team-b"), "{message}");
+    let requests = server.requests();
+    let at = |plural: &str| requests.iter().position(|r| r.split('?').next().unwrap().ends_with(plural));
+    let (routes, services) = (at("/httproutes").unwrap(), at("/services").unwrap());
+    assert!(routes < services, "Services are listed after the routes: {requests:#?}");
+}
