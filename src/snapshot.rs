@@ -357,7 +357,7 @@ impl Snapshot {
 
     fn meta(&self, kind: Kind, group: &str, kind_name: &str, namespace: &str, name: &str) -> Option<&Meta> {
         let key = (namespace.to_string(), name.to_string(), Kind::group_kind(group, kind_name));
-        let meta = match kind {
+        match kind {
             Kind::Registration => self.registrations.get(&key).map(|o| &o.meta),
             Kind::Extension => self.extensions.get(&key).map(|o| &o.meta),
             Kind::HttpRoute => self.routes.get(&key).map(|o| &o.meta),
@@ -369,8 +369,7 @@ impl Snapshot {
             Kind::EndpointSlice => self.endpoint_slices.get(&key).map(|o| &o.meta),
             Kind::Secret => self.secrets.get(&key).map(|o| &o.meta),
             Kind::Namespace => self.namespaces.get(&key).map(|o| &o.meta),
-        };
-        meta
+        }
     }
 
     /// The malformed object with this identity, if any.

@@ -402,13 +402,17 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
             wave.insert(Need::List { kind, namespace: None, label_selector: None, group: None });
         }
     }
-    let listed_all: BTreeSet<Kind> = wave
+    let mut listed_all: BTreeSet<Kind> = wave
         .iter()
         .filter_map(|n| match n {
             Need::List { kind, namespace: None, label_selector: None, group: None } => Some(*kind),
             _ => None,
         })
         .collect();
+    if opts.all_namespaces {
+        // Listed in the second wave, once the routes are known (see `backend_names`).
+        listed_all.extend([Kind::Service, Kind::EndpointSlice]);
+    }
     // With -A, Services and EndpointSlices are listed once the routes say which ones matter.
     let mut backends_to_list = opts.all_namespaces;
     for _ in 0..8 {
@@ -425,8 +429,6 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
                     Need::Get { kind, .. } | Need::List { kind, .. } => *kind,
                 };
                 !listed_all.contains(&kind)
-                    && !(opts.all_namespaces && kind == Kind::Service)
-                    && !(opts.all_namespaces && kind == Kind::EndpointSlice)
             })
             .collect();
         if std::mem::take(&mut backends_to_list) {
