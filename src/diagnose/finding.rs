@@ -161,20 +161,21 @@ pub enum LinkState {
     Skipped,
 }
 
-/// One link of a registration's chain. Its ends are shared with every other link that names the
-/// same object (a scan's chains name the same Gateways and extensions thousands of times).
+/// One link of a registration's chain. Its ends and texts are shared with every other link that
+/// names the same object or says the same thing (a scan's chains name the same Gateways and
+/// extensions, and find them the same way, thousands of times).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Link {
     /// Where the reference is written.
     pub from: Arc<ObjRef>,
     /// What kind of reference (`targetRef`, `parentRefs[0]`, `backendRefs[0]`, ...).
-    pub relation: String,
+    pub relation: Arc<str>,
     /// The referenced object (equal to `from` for checks of the object itself).
     pub to: Arc<ObjRef>,
     /// Its state.
     pub state: LinkState,
     /// Why: what was checked and found.
-    pub evidence: String,
+    pub evidence: Arc<str>,
 }
 
 /// The verdict on one server.

@@ -75,17 +75,18 @@ impl<'g, 's> Walk<'g, 's> {
     pub fn link(
         &mut self,
         from: &ObjRef,
-        relation: impl Into<String>,
+        relation: impl AsRef<str>,
         to: &ObjRef,
         state: LinkState,
-        evidence: impl Into<String>,
+        evidence: impl AsRef<str>,
     ) {
+        let graph = self.graph;
         self.chain.push(Link {
-            from: self.graph.shared(from),
-            relation: relation.into(),
-            to: self.graph.shared(to),
+            from: graph.shared(from),
+            relation: graph.shared_text(relation.as_ref()),
+            to: graph.shared(to),
             state,
-            evidence: evidence.into(),
+            evidence: graph.shared_text(evidence.as_ref()),
         });
     }
 
@@ -204,6 +205,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     for &reg in &selected {
         let mut walk = Walk::new(&graph);
         let ext = walk_registration(&mut walk, reg);
+        walk.chain.shrink_to_fit();
         served_by.push((ext, reg));
         on_chain.extend(walk.chain.iter().flat_map(|l| [l.from.clone(), l.to.clone()]));
         servers.push((reg, walk));
@@ -221,13 +223,13 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
 
     let mut reports: Vec<ServerReport> =
         servers.into_iter().map(|(reg, walk)| server_report(reg, walk, snap, &scope.suppress)).collect();
-    reports.sort_by(|a, b| {
-        (&a.reference.namespace, &a.reference.name, &a.reference.api_version).cmp(&(
-            &b.reference.namespace,
-            &b.reference.name,
-            &b.reference.api_version,
-        ))
-    });
+    // Unique keys (a registration is one object), so an unstable sort is deterministic and needs
+    // no copy of the reports.
+    fn key(r: &ServerReport) -> (&str, &str, &str, &str) {
+        let r = &r.reference;
+        (&r.namespace, &r.name, &r.api_version, &r.kind)
+    }
+    reports.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
 
     let (mut findings, mut suppressed) =
         suppress::apply(off_chain_findings(snap, scope, &selected, &on_chain), &scope.suppress, snap);
@@ -285,7 +287,7 @@ fn server_report(
         let link = chain.iter().find(|l| l.state == LinkState::Fail);
         FirstBroken {
             code: f.code,
-            relation: link.map_or_else(String::new, |l| l.relation.clone()),
+            relation: link.map_or_else(String::new, |l| l.relation.to_string()),
             to: link.map_or_else(|| f.object.clone(), |l| (*l.to).clone()),
         }
     });

@@ -24,8 +24,9 @@ pub struct Graph<'s> {
     /// The objects.
     pub snap: &'s Snapshot,
     slices_by_service: HashMap<(&'s str, &'s str), Vec<&'s Obj<EndpointSlice>>>,
-    /// One shared copy of every object reference the diagnosis's chain links name.
+    /// One shared copy of every object reference and text the diagnosis's chain links hold.
     shared: RefCell<HashSet<Arc<ObjRef>>>,
+    shared_texts: RefCell<HashSet<Arc<str>>>,
 }
 
 /// Objects of `store` in `namespace`, in name order.
@@ -233,7 +234,7 @@ impl<'s> Graph<'s> {
                     .push(slice);
             }
         }
-        Graph { snap, slices_by_service, shared: RefCell::default() }
+        Graph { snap, slices_by_service, shared: RefCell::default(), shared_texts: RefCell::default() }
     }
 
     /// The shared copy of `objref`, for chain links.
@@ -243,6 +244,17 @@ impl<'s> Graph<'s> {
             return Arc::clone(found);
         }
         let new = Arc::new(objref.clone());
+        shared.insert(Arc::clone(&new));
+        new
+    }
+
+    /// The shared copy of `text`, for chain links.
+    pub fn shared_text(&self, text: &str) -> Arc<str> {
+        let mut shared = self.shared_texts.borrow_mut();
+        if let Some(found) = shared.get(text) {
+            return Arc::clone(found);
+        }
+        let new: Arc<str> = Arc::from(text);
         shared.insert(Arc::clone(&new));
         new
     }

@@ -25,7 +25,7 @@ fn graph(report: &Report) -> (BTreeMap<ObjRef, usize>, Vec<Edge>) {
             let from = *nodes.entry((*l.from).clone()).or_insert(n);
             let n = nodes.len();
             let to = *nodes.entry((*l.to).clone()).or_insert(n);
-            let edge = (from, to, l.relation.clone(), l.state);
+            let edge = (from, to, l.relation.to_string(), l.state);
             if !edges.contains(&edge) {
                 edges.push(edge);
             }

@@ -89,7 +89,7 @@ pub fn chain(out: &mut String, chain: &[Link], indent: &str, styles: &Styles) {
     for (i, (link, depth)) in chain.iter().zip(depths).enumerate() {
         let pad = format!("{indent}{}", "  ".repeat(depth));
         let head = if link.from == link.to {
-            link.relation.clone()
+            link.relation.to_string()
         } else {
             format!("{} → {}", link.relation, link.to)
         };
