@@ -218,7 +218,7 @@ pub struct ServerReport {
     pub verdict: Verdict,
     /// The first broken link and its code, when the server is broken.
     #[serde(rename = "firstBroken", skip_serializing_if = "Option::is_none")]
-    pub first_broken: Option<FirstBroken>,
+    pub first_broken: Option<Box<FirstBroken>>,
     /// Every link, in walking order.
     pub chain: Vec<Link>,
     /// Findings on the chain, sorted.

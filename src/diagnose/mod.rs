@@ -201,7 +201,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
 
     let mut servers = Vec::new();
     let mut on_chain: BTreeSet<Arc<ObjRef>> = BTreeSet::new();
-    let mut served_by: Vec<(Option<ObjRef>, &RegistrationObj)> = Vec::new();
+    let mut served_by: Vec<(Option<Arc<ObjRef>>, &RegistrationObj)> = Vec::new();
     for &reg in &selected {
         let mut walk = Walk::new(&graph);
         let ext = walk_registration(&mut walk, reg);
@@ -213,9 +213,11 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     // A prefix conflicts with registrations outside the selection too: find their extensions.
     let prefixes: BTreeSet<&str> =
         selected.iter().filter_map(|r| registration::effective_prefix(r)).collect();
+    let selected_ids: std::collections::HashSet<*const RegistrationObj> =
+        selected.iter().map(|r| std::ptr::from_ref(*r)).collect();
     for reg in snap.registrations.values() {
         let same_prefix = registration::effective_prefix(reg).is_some_and(|p| prefixes.contains(p));
-        if same_prefix && !selected.iter().any(|s| std::ptr::eq(*s, &**reg)) {
+        if same_prefix && !selected_ids.contains(&std::ptr::from_ref(&**reg)) {
             served_by.push((walk_registration(&mut Walk::new(&graph), reg), reg));
         }
     }
@@ -262,7 +264,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
 }
 
 /// Walks one registration; returns the extension that serves it, if one does.
-fn walk_registration<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Option<ObjRef> {
+fn walk_registration<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Option<Arc<ObjRef>> {
     registration::check(walk, reg);
     let route = registration::target_route(walk, reg)?;
     route::shape(walk, reg, route);
@@ -270,7 +272,7 @@ fn walk_registration<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> O
     backend::backends(walk, route);
     secrets::check(walk, reg);
     status::check(walk, reg, route, &parents);
-    extension::served_by(&parents)
+    extension::served_by(&parents).map(|ext| walk.graph.shared(&ext))
 }
 
 fn server_report(
@@ -285,11 +287,11 @@ fn server_report(
     // Findings arrive in walking order: the first error is the first broken link's.
     let first_broken = findings.iter().find(|f| f.severity == Severity::Error).map(|f| {
         let link = chain.iter().find(|l| l.state == LinkState::Fail);
-        FirstBroken {
+        Box::new(FirstBroken {
             code: f.code,
             relation: link.map_or_else(String::new, |l| l.relation.to_string()),
             to: link.map_or_else(|| f.object.clone(), |l| (*l.to).clone()),
-        }
+        })
     });
     sort_findings(&mut findings);
     sort_findings(&mut suppressed);

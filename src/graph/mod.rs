@@ -11,7 +11,7 @@ use crate::model::{
 };
 use crate::snapshot::{Obj, Snapshot, Store};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The label every Namespace carries with its own name.
@@ -23,7 +23,8 @@ pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 pub struct Graph<'s> {
     /// The objects.
     pub snap: &'s Snapshot,
-    slices_by_service: HashMap<(&'s str, &'s str), Vec<&'s Obj<EndpointSlice>>>,
+    /// EndpointSlices by (namespace, Service), sorted: one entry per slice, no list per Service.
+    slices_by_service: Vec<((&'s str, &'s str), &'s Obj<EndpointSlice>)>,
     /// One shared copy of every object reference and text the diagnosis's chain links hold.
     shared: RefCell<HashSet<Arc<ObjRef>>>,
     shared_texts: RefCell<HashSet<Arc<str>>>,
@@ -225,15 +226,16 @@ pub enum BackendOutcome<'s> {
 impl<'s> Graph<'s> {
     /// Builds the indexes.
     pub fn new(snap: &'s Snapshot) -> Graph<'s> {
-        let mut slices_by_service: HashMap<(&str, &str), Vec<&Obj<EndpointSlice>>> = HashMap::new();
-        for slice in snap.endpoint_slices.values() {
-            if let Some(service) = slice.meta.labels.get(SERVICE_NAME_LABEL) {
-                slices_by_service
-                    .entry((slice.meta.namespace.as_str(), service.as_str()))
-                    .or_default()
-                    .push(slice);
-            }
-        }
+        let mut slices_by_service: Vec<((&str, &str), &Obj<EndpointSlice>)> = snap
+            .endpoint_slices
+            .values()
+            .filter_map(|slice| {
+                let service = slice.meta.labels.get(SERVICE_NAME_LABEL)?;
+                Some(((slice.meta.namespace.as_str(), service.as_str()), &**slice))
+            })
+            .collect();
+        // Stable: the slices of one Service stay in name order.
+        slices_by_service.sort_by_key(|(key, _)| *key);
         Graph { snap, slices_by_service, shared: RefCell::default(), shared_texts: RefCell::default() }
     }
 
@@ -269,18 +271,17 @@ impl<'s> Graph<'s> {
     }
 
     /// EndpointSlices of a Service (by the `kubernetes.io/service-name` label).
-    pub fn endpoint_slices<'a>(
-        &'a self,
-        namespace: &'a str,
-        service: &'a str,
-    ) -> &'a [&'s Obj<EndpointSlice>] {
-        self.slices_by_service.get(&(namespace, service)).map_or(&[], Vec::as_slice)
+    pub fn endpoint_slices(&self, namespace: &str, service: &str) -> Vec<&'s Obj<EndpointSlice>> {
+        let key = (namespace, service);
+        let start = self.slices_by_service.partition_point(|(k, _)| *k < key);
+        let from_start = self.slices_by_service.get(start..).unwrap_or_default();
+        from_start.iter().take_while(|(k, _)| *k == key).map(|(_, slice)| *slice).collect()
     }
 
     /// Ready endpoints of a Service.
     pub fn ready_endpoints(&self, namespace: &str, service: &str) -> Vec<&'s Endpoint> {
         self.endpoint_slices(namespace, service)
-            .iter()
+            .into_iter()
             .flat_map(|s| s.view.endpoints.iter())
             .filter(|e| e.is_ready() && !e.addresses.is_empty())
             .collect()

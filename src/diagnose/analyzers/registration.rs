@@ -7,6 +7,7 @@ use crate::model::objref::GATEWAY_GROUP;
 use crate::model::{Generation, HttpRoute, Kind, ObjRef};
 use crate::snapshot::{Obj, RegistrationObj, Snapshot};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Checks the registration's own fields.
 pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
@@ -320,13 +321,13 @@ pub fn not_found(snap: &Snapshot, scope: &Scope, name: &str) -> Finding {
 
 /// Reports registrations that share a prefix on the same extension (the oldest keeps it).
 pub fn prefix_conflicts(
-    served_by: &[(Option<ObjRef>, &RegistrationObj)],
+    served_by: &[(Option<Arc<ObjRef>>, &RegistrationObj)],
     servers: &mut [(&RegistrationObj, Walk)],
 ) {
-    let mut by_key: BTreeMap<(ObjRef, String), Vec<&RegistrationObj>> = BTreeMap::new();
+    let mut by_key: BTreeMap<(&ObjRef, &str), Vec<&RegistrationObj>> = BTreeMap::new();
     for (ext, reg) in served_by {
         let (Some(ext), Some(prefix)) = (ext, effective_prefix(reg)) else { continue };
-        by_key.entry((ext.clone(), prefix.to_string())).or_default().push(reg);
+        by_key.entry((ext, prefix)).or_default().push(reg);
     }
     for ((ext, prefix), mut regs) in by_key {
         if regs.len() < 2 {
