@@ -6,11 +6,13 @@
 use super::discovery::{ApiResource, Discovery, GROUPS};
 use super::plan::{self, Need};
 use crate::diagnose::Scope;
+use crate::graph::SERVICE_NAME_LABEL;
 use crate::model::Kind;
 use crate::snapshot::{Blocked, RawObject, Snapshot};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -104,20 +106,45 @@ pub struct ClusterRead {
 }
 
 impl ClusterRead {
-    /// Decodes an object into the snapshot (which drops Secret values) unless an earlier read
-    /// already returned it, or it is a Service (or its EndpointSlice) no route sends traffic to.
-    fn keep(&mut self, value: Value) {
-        let at = |p: &str| value.pointer(p).and_then(Value::as_str).unwrap_or_default();
-        if let Some(names) = &self.backend_names {
-            let service = match at("/kind") {
-                "Service" if at("/apiVersion") == "v1" => Some(at("/metadata/name")),
-                "EndpointSlice" => Some(at("/metadata/labels/kubernetes.io~1service-name")),
-                _ => None,
+    /// Decodes a listed item into the snapshot unless it is a Service (or an EndpointSlice of one)
+    /// no route sends traffic to: those are dropped after reading only their name and labels.
+    fn keep_listed(&mut self, res: &ApiResource, item: &RawValue) {
+        if let Some(names) = &self.backend_names
+            && matches!(
+                (res.group.as_str(), res.kind.as_str()),
+                ("", "Service") | ("discovery.k8s.io", "EndpointSlice")
+            )
+        {
+            #[derive(serde::Deserialize, Default)]
+            struct Head {
+                #[serde(default)]
+                metadata: HeadMeta,
+            }
+            #[derive(serde::Deserialize, Default)]
+            struct HeadMeta {
+                #[serde(default)]
+                name: String,
+                #[serde(default)]
+                labels: BTreeMap<String, String>,
+            }
+            let head: Head = serde_json::from_str(item.get()).unwrap_or_default();
+            let service = match res.kind.as_str() {
+                "Service" => Some(&head.metadata.name),
+                _ => head.metadata.labels.get(SERVICE_NAME_LABEL),
             };
-            if service.is_some_and(|s| !names.contains(s)) {
+            if service.is_none_or(|s| !names.contains(s)) {
                 return;
             }
         }
+        if let Some(value) = listed(res, item) {
+            self.keep(value);
+        }
+    }
+
+    /// Decodes an object into the snapshot (which drops Secret values) unless an earlier read
+    /// already returned it.
+    fn keep(&mut self, value: Value) {
+        let at = |p: &str| value.pointer(p).and_then(Value::as_str).unwrap_or_default();
         let (api_version, kind) = (at("/apiVersion"), at("/kind"));
         if !self.snapshot.holds(api_version, kind, at("/metadata/namespace"), at("/metadata/name")) {
             self.snapshot.extend(std::iter::once(RawObject { value, origin: None }), &self.default_ns);
@@ -126,13 +153,25 @@ impl ClusterRead {
 }
 
 /// The outcome of one request after retries.
-enum Fetched {
-    Ok(Value),
+enum Fetched<T = Value> {
+    Ok(T),
     NotFound,
     /// 410: a list's `continue` token expired.
     Gone(String),
     Forbidden(String),
     Failed(String),
+}
+
+impl<T> Fetched<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Fetched<U> {
+        match self {
+            Fetched::Ok(t) => Fetched::Ok(f(t)),
+            Fetched::NotFound => Fetched::NotFound,
+            Fetched::Gone(m) => Fetched::Gone(m),
+            Fetched::Forbidden(m) => Fetched::Forbidden(m),
+            Fetched::Failed(m) => Fetched::Failed(m),
+        }
+    }
 }
 
 struct Fetcher {
@@ -147,7 +186,11 @@ const ATTEMPTS: u32 = 3;
 
 impl Fetcher {
     /// GETs `path`; retries 429, 5xx, timeouts and dropped connections with backoff.
-    async fn get(&self, path: &str, accept: &str) -> Result<Fetched, ClusterError> {
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        accept: &str,
+    ) -> Result<Fetched<T>, ClusterError> {
         let mut last = String::new();
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
@@ -204,20 +247,22 @@ impl Fetcher {
         label_selector: Option<&str>,
     ) -> Result<Fetched, ClusterError> {
         let mut items = Vec::new();
-        match self.list_pages(res, namespace, label_selector, &mut |page| items.extend(page)).await? {
+        let mut collect = |page: Vec<Box<RawValue>>| items.extend(page.iter().filter_map(|i| listed(res, i)));
+        match self.list_pages(res, namespace, label_selector, &mut collect).await? {
             Fetched::Ok(_) => Ok(Fetched::Ok(Value::Array(items))),
             other => Ok(other),
         }
     }
 
-    /// LISTs a collection page by page, handing each page's items (apiVersion and kind filled
-    /// in) to `on_page` as it arrives; `Fetched::Ok(Null)` when the list completed.
+    /// LISTs a collection page by page, handing each page's items, as JSON text, to `on_page` as
+    /// it arrives (`listed` decodes one); `Fetched::Ok(Null)` when the list completed. Items are
+    /// not decoded here, so that those the reader drops are never built.
     async fn list_pages(
         &self,
         res: &ApiResource,
         namespace: Option<&str>,
         label_selector: Option<&str>,
-        on_page: &mut (dyn FnMut(Vec<Value>) + Send),
+        on_page: &mut (dyn FnMut(Vec<Box<RawValue>>) + Send),
     ) -> Result<Fetched, ClusterError> {
         let mut cont: Option<String> = None;
         let mut restarted = false;
@@ -230,25 +275,10 @@ impl Fetcher {
                 query.push(format!("continue={}", encode(c)));
             }
             let path = format!("{}?{}", res.path(namespace), query.join("&"));
-            match self.get(&path, "application/json").await? {
-                Fetched::Ok(mut page) => {
-                    let mut page_items = page
-                        .get_mut("items")
-                        .and_then(Value::as_array_mut)
-                        .map(std::mem::take)
-                        .unwrap_or_default();
-                    for item in &mut page_items {
-                        if let Some(map) = item.as_object_mut() {
-                            map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
-                            map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
-                        }
-                    }
-                    on_page(page_items);
-                    cont = page
-                        .pointer("/metadata/continue")
-                        .and_then(Value::as_str)
-                        .filter(|c| !c.is_empty())
-                        .map(str::to_string);
+            match self.get::<Page>(&path, "application/json").await? {
+                Fetched::Ok(page) => {
+                    on_page(page.items.unwrap_or_default());
+                    cont = page.metadata.cont.filter(|c| !c.is_empty());
                     if cont.is_none() {
                         return Ok(Fetched::Ok(Value::Null));
                     }
@@ -260,10 +290,34 @@ impl Fetcher {
                     cont = None;
                 }
                 Fetched::Gone(message) => return Ok(Fetched::Failed(format!("HTTP 410 {message}"))),
-                other => return Ok(other),
+                other => return Ok(other.map(|_| Value::Null)),
             }
         }
     }
+}
+
+/// One page of a LIST.
+#[derive(serde::Deserialize)]
+struct Page {
+    items: Option<Vec<Box<RawValue>>>,
+    #[serde(default)]
+    metadata: PageMeta,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct PageMeta {
+    #[serde(rename = "continue")]
+    cont: Option<String>,
+}
+
+/// A listed item as an object, with the apiVersion and kind a list's items lack filled in.
+fn listed(res: &ApiResource, item: &RawValue) -> Option<Value> {
+    let mut value: Value = serde_json::from_str(item.get()).ok()?;
+    if let Some(map) = value.as_object_mut() {
+        map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
+        map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
+    }
+    Some(value)
 }
 
 fn encode(s: &str) -> String {
@@ -367,7 +421,7 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
         ..ClusterRead::default()
     };
     if opts.want_version
-        && let Fetched::Ok(v) = fetcher.get("/version", "application/json").await?
+        && let Fetched::Ok(v) = fetcher.get::<Value>("/version", "application/json").await?
     {
         out.kubernetes_version = v.get("gitVersion").and_then(Value::as_str).map(str::to_string);
     }
@@ -444,7 +498,7 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
     if let (Some(name), false) = (&opts.name, found) {
         for res in discovery.resources_for(Kind::Registration) {
             let path = format!("{}?fieldSelector=metadata.name%3D{}", res.path(None), encode(name));
-            if let Fetched::Ok(list) = fetcher.get(&path, "application/json").await? {
+            if let Fetched::Ok(list) = fetcher.get::<Value>(&path, "application/json").await? {
                 for mut item in list.get("items").and_then(Value::as_array).cloned().unwrap_or_default() {
                     if let Some(map) = item.as_object_mut() {
                         map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
@@ -460,7 +514,7 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
 
 /// Discovery: aggregated v2 in one request, else the legacy documents of the doctor's groups.
 async fn discover(fetcher: &Fetcher) -> Result<Discovery, ClusterError> {
-    let doc = match fetcher.get("/apis", ACCEPT_AGGREGATED).await {
+    let doc = match fetcher.get::<Value>("/apis", ACCEPT_AGGREGATED).await {
         Ok(Fetched::Ok(doc)) => doc,
         Ok(Fetched::Forbidden(m)) => {
             return Err(ClusterError::NotInstalled(format!("API discovery (GET /apis) is forbidden: {m}")));
@@ -489,9 +543,9 @@ async fn discover(fetcher: &Fetcher) -> Result<Discovery, ClusterError> {
                 timeout: fetcher.timeout,
                 server: fetcher.server.clone(),
             };
-            set.spawn(
-                async move { (group.to_string(), version, f.get(&fetcher_path, "application/json").await) },
-            );
+            set.spawn(async move {
+                (group.to_string(), version, f.get::<Value>(&fetcher_path, "application/json").await)
+            });
         }
     }
     let mut lists = Vec::new();
@@ -533,7 +587,7 @@ async fn fetch_wave(
 ) -> Result<(), ClusterError> {
     let mut set = tokio::task::JoinSet::new();
     // Pages go to the snapshot as they arrive, so a list of thousands is never held whole.
-    let (pages, mut arrived) = tokio::sync::mpsc::unbounded_channel::<Vec<Value>>();
+    let (pages, mut arrived) = tokio::sync::mpsc::unbounded_channel::<(ApiResource, Vec<Box<RawValue>>)>();
     for need in needs {
         let (kind, namespace, name, selector, group) = match need.clone() {
             Need::Get { kind, namespace, name } => (kind, Some(namespace), Some(name), None, None),
@@ -552,10 +606,12 @@ async fn fetch_wave(
             set.spawn(async move {
                 let ns = namespace.as_deref().filter(|n| !n.is_empty());
                 let result = match &name {
-                    Some(name) => fetcher.get(&format!("{}/{name}", res.path(ns)), "application/json").await,
+                    Some(name) => {
+                        fetcher.get::<Value>(&format!("{}/{name}", res.path(ns)), "application/json").await
+                    }
                     None => {
-                        let mut send = |items: Vec<Value>| {
-                            let _ = pages.send(items);
+                        let mut send = |items: Vec<Box<RawValue>>| {
+                            let _ = pages.send((res.clone(), items));
                         };
                         fetcher.list_pages(&res, ns, selector.as_deref(), &mut send).await
                     }
@@ -568,8 +624,8 @@ async fn fetch_wave(
     let mut results = Vec::new();
     loop {
         tokio::select! {
-            Some(items) = arrived.recv() => {
-                items.into_iter().for_each(|value| out.keep(value));
+            Some((res, items)) = arrived.recv() => {
+                items.iter().for_each(|item| out.keep_listed(&res, item));
             }
             joined = set.join_next() => match joined {
                 Some(Ok(r)) => results.push(r),
@@ -578,8 +634,8 @@ async fn fetch_wave(
             },
         }
     }
-    while let Ok(items) = arrived.try_recv() {
-        items.into_iter().for_each(|value| out.keep(value));
+    while let Ok((res, items)) = arrived.try_recv() {
+        items.iter().for_each(|item| out.keep_listed(&res, item));
     }
     // Completion order is random; keep the snapshot independent of it.
     results.sort_by(|a, b| {
