@@ -75,7 +75,17 @@ pub struct Malformed {
 /// (an `MCPServer` and an `MCPServerRegistration`, extensions of two API groups). Objects are boxed:
 /// a B-tree node holds room for eleven entries and is often half full, which costs little for a
 /// pointer and a great deal for an object of a few hundred bytes.
-pub type Store<T> = BTreeMap<(String, String, &'static str), Box<Obj<T>>>;
+pub type Store<T> = BTreeMap<StoreKey, Box<Obj<T>>>;
+
+/// A store key: namespace and name in one string, joined by a NUL (which sorts before every
+/// character a namespace may hold, so keys sort as (namespace, name) pairs), and the group/kind.
+/// One short string per object instead of two.
+pub type StoreKey = (Box<str>, &'static str);
+
+/// The key of `namespace/name` of `group_kind`; `""` is the least group/kind, to start a range.
+pub fn store_key(namespace: &str, name: &str, group_kind: &'static str) -> StoreKey {
+    (format!("{namespace}\0{name}").into_boxed_str(), group_kind)
+}
 
 /// Every object of the diagnosis, by kind.
 #[derive(Debug, Default)]
@@ -314,12 +324,9 @@ impl Snapshot {
     ) {
         match decoded {
             Ok(obj) => {
+                let group = obj.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+                let key = store_key(&obj.meta.namespace, &obj.meta.name, Kind::group_kind(group, &obj.kind));
                 let (objref, origin) = (obj.objref(), obj.origin.clone());
-                let key = (
-                    obj.meta.namespace.clone(),
-                    obj.meta.name.clone(),
-                    Kind::group_kind(&objref.group, &objref.kind),
-                );
                 if let Some(old) = store(self).insert(key, Box::new(obj)) {
                     self.duplicates.push((objref, origin, old.origin));
                 }
@@ -356,7 +363,7 @@ impl Snapshot {
     }
 
     fn meta(&self, kind: Kind, group: &str, kind_name: &str, namespace: &str, name: &str) -> Option<&Meta> {
-        let key = (namespace.to_string(), name.to_string(), Kind::group_kind(group, kind_name));
+        let key = store_key(namespace, name, Kind::group_kind(group, kind_name));
         match kind {
             Kind::Registration => self.registrations.get(&key).map(|o| &o.meta),
             Kind::Extension => self.extensions.get(&key).map(|o| &o.meta),

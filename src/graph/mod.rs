@@ -9,7 +9,7 @@ use crate::model::{
     BackendRef, Endpoint, EndpointSlice, Gateway, HttpRoute, Listener, ListenerSet, ObjRef, ParentRef,
     Service, StrMap, condition,
 };
-use crate::snapshot::{Obj, Snapshot, Store};
+use crate::snapshot::{Obj, Snapshot, Store, store_key};
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -32,15 +32,15 @@ pub struct Graph<'s> {
 
 /// Objects of `store` in `namespace`, in name order.
 pub fn in_namespace<'a, T>(store: &'a Store<T>, namespace: &str) -> impl Iterator<Item = &'a Obj<T>> + 'a {
-    let start = (namespace.to_string(), String::new(), "");
-    let ns = namespace.to_string();
-    store.range(start..).take_while(move |((n, _, _), _)| *n == ns).map(|(_, o)| &**o)
+    let start = store_key(namespace, "", "");
+    let prefix = start.0.clone();
+    store.range(start..).take_while(move |((k, _), _)| k.starts_with(&*prefix)).map(|(_, o)| &**o)
 }
 
 /// Looks up `namespace/name` in a store (the first kind of that name, for stores of several).
 pub fn get<'a, T>(store: &'a Store<T>, namespace: &str, name: &str) -> Option<&'a Obj<T>> {
-    let start = (namespace.to_string(), name.to_string(), "");
-    store.range(start..).next().filter(|((n, m, _), _)| n == namespace && m == name).map(|(_, o)| &**o)
+    let start = store_key(namespace, name, "");
+    store.range(start.clone()..).next().filter(|((k, _), _)| *k == start.0).map(|(_, o)| &**o)
 }
 
 /// A route's reason for not attaching to a parent (route `Accepted=False`).
