@@ -4,6 +4,7 @@ use super::catalog::Code;
 use crate::model::ObjRef;
 use crate::snapshot::Origin;
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// How bad a finding is. Ordered so that thresholds compare (`Info < Warning < Error`).
@@ -197,9 +198,9 @@ pub enum Verdict {
 #[serde(rename_all = "camelCase")]
 pub struct ServerRef {
     /// `apiVersion` as read.
-    pub api_version: String,
+    pub api_version: Cow<'static, str>,
     /// Kind.
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     /// Namespace.
     pub namespace: String,
     /// Name.

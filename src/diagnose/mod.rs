@@ -307,8 +307,8 @@ fn server_report(
     let generation = reg.view.0;
     ServerReport {
         reference: ServerRef {
-            api_version: reg.api_version.to_string(),
-            kind: reg.kind.to_string(),
+            api_version: reg.api_version.clone(),
+            kind: reg.kind.clone(),
             namespace: reg.meta.namespace.clone(),
             name: reg.meta.name.clone(),
         },

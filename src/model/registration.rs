@@ -114,10 +114,10 @@ pub struct RegistrationSpec {
     pub path: Option<String>,
     /// `Enabled` (default) or `Disabled` (v0.7+).
     pub state: Option<String>,
-    /// Credential Secret.
-    pub credential_ref: Option<SecretKeyRef>,
+    /// Credential Secret (boxed, like the CA Secret: most registrations have neither).
+    pub credential_ref: Option<Box<SecretKeyRef>>,
     /// CA certificate Secret (v0.7+).
-    pub ca_cert_secret_ref: Option<SecretKeyRef>,
+    pub ca_cert_secret_ref: Option<Box<SecretKeyRef>>,
 }
 
 /// `spec.targetRef`.

@@ -31,7 +31,7 @@ pub fn render(report: &Report, wide: bool, styles: &Styles) -> String {
     table.set_header(header);
     for s in &report.servers {
         let r = &s.reference;
-        let version = r.api_version.rsplit_once('/').map_or(r.api_version.as_str(), |(_, v)| v);
+        let version = r.api_version.rsplit_once('/').map_or(&*r.api_version, |(_, v)| v);
         let route = link(s, |rel| rel == "targetRef").map_or("-".to_string(), |l| l.to.name.clone());
         let gateway = link(s, |rel| rel.starts_with("listener")).map_or("-".to_string(), |l| {
             let section = l.relation.strip_prefix("listener ").unwrap_or("*");
