@@ -22,7 +22,8 @@ URL=$(sed -n 's/^URL=//p' "$WORK/server.txt")
 OBJECTS=$(sed -n 's/^OBJECTS=//p' "$WORK/server.txt")
 stats() { curl -sk -H "Authorization: Bearer test-token-0123" "$URL/_stats"; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
-timed() { /usr/bin/time -f "%e %M" -o "$WORK/time" "$@"; read -r SECS KIB < "$WORK/time"; }
+# GNU time writes "Command exited with non-zero status N" first when the doctor exits non-zero.
+timed() { /usr/bin/time -f "%e %M" -o "$WORK/time" "$@"; read -r SECS KIB < <(tail -n 1 "$WORK/time"); }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "cluster: $OBJECTS objects, $(stats | field clusterBytes) bytes of JSON"
@@ -68,6 +69,6 @@ for n in 4000 16000 64000; do
   "$FAKE" dump "$n" "$WORK/dump-$n.yaml" > /dev/null
   SIZE=$(stat -c %s "$WORK/dump-$n.yaml")
   MCPD_TIMINGS=1 /usr/bin/time -f "%e %M" -o "$WORK/time" "$BIN" -A -f "$WORK/dump-$n.yaml" -o json > /dev/null 2> "$WORK/timings" || true
-  read -r SECS KIB < "$WORK/time"
+  read -r SECS KIB < <(tail -n 1 "$WORK/time")
   echo "$n objects ($SIZE bytes): wall ${SECS}s, peak RSS ${KIB} KiB ($(ratio "$KIB" "$SIZE")x input: target < 4x $(verdict "$KIB*1024" "< 4*$SIZE"); above the baseline $(ratio "$((KIB - BASE_FILES))" "$SIZE")x); $(grep timings "$WORK/timings")"
 done

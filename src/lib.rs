@@ -414,6 +414,9 @@ fn read_files(args: &DiagnoseArgs, stdin: &mut dyn Read, keep_raw: bool) -> Resu
             message: "no Kubernetes objects in the input (the files are empty)".into(),
         }));
     }
+    // Only the Services and EndpointSlices a route names can be on a chain (the rule of a cluster
+    // scan): free the others before the diagnosis needs the room.
+    snap.retain_services_named(&source::plan::backend_service_names(&snap));
     // Files mode: without -n every registration is diagnosed, as `kubectl apply -f` applies all.
     let namespace = if args.all_namespaces { None } else { args.namespace.clone() };
     Ok(Input { snap, namespace, source: SourceInfo::Files(loaded.files), kubernetes_version: None })

@@ -335,6 +335,14 @@ impl Snapshot {
         }
     }
 
+    /// Drops the Services, and the EndpointSlices of Services, whose names are not in `names`.
+    pub fn retain_services_named(&mut self, names: &BTreeSet<String>) {
+        self.services.retain(|_, s| names.contains(&s.meta.name));
+        self.endpoint_slices.retain(|_, s| {
+            s.meta.labels.get(crate::graph::SERVICE_NAME_LABEL).is_some_and(|n| names.contains(n))
+        });
+    }
+
     /// Whether the input held any object of `kind`.
     pub fn has_kind(&self, kind: Kind) -> bool {
         self.kinds_present.contains(&kind)

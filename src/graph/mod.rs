@@ -236,6 +236,7 @@ impl<'s> Graph<'s> {
             .collect();
         // Stable: the slices of one Service stay in name order.
         slices_by_service.sort_by_key(|(key, _)| *key);
+        slices_by_service.shrink_to_fit();
         Graph { snap, slices_by_service, shared: RefCell::default(), shared_texts: RefCell::default() }
     }
 
