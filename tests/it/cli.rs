@@ -169,3 +169,22 @@ fn help_names_every_kubectl_style_flag() {
     }
     insta::assert_snapshot!(out.stdout);
 }
+
+/// Files mode frees the Services no route names before diagnosing, but keeps every Service of a
+/// named one, in any namespace: the one in another namespace is still pointed at.
+#[test]
+fn a_missing_backend_still_points_at_the_service_of_that_name_elsewhere() {
+    let base = std::fs::read_to_string(scenarios_dir().join("_base/platform.yaml")).unwrap();
+    let broken =
+        std::fs::read_to_string(scenarios_dir().join("backend-service-not-found/broken.yaml")).unwrap();
+    let elsewhere = "apiVersion: v1\nkind: Service\nmetadata: {name: weather, namespace: team-b}\nspec:\n  ports: [{port: 8000}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: unrelated, namespace: team-a}\nspec:\n  ports: [{port: 8000}]\n";
+    let input = format!("{base}\n---\n{broken}\n---\n{elsewhere}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["-A", "-f", "-", "-o", "json"], Some(input.as_bytes()));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let report = out.json();
+    let finding = &report["servers"][0]["findings"][0];
+    assert_eq!(finding["code"], "MCPD0501", "{report:#}");
+    let message = finding["message"].as_str().unwrap_or_default();
+    assert!(message.contains("a Service of that name exists in namespace team-b"), "{message}");
+}
