@@ -5,6 +5,8 @@ use crate::model::ObjRef;
 use crate::snapshot::Origin;
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// How bad a finding is. Ordered so that thresholds compare (`Info < Warning < Error`).
@@ -170,13 +172,69 @@ pub struct Link {
     /// Where the reference is written.
     pub from: Arc<ObjRef>,
     /// What kind of reference (`targetRef`, `parentRefs[0]`, `backendRefs[0]`, ...).
-    pub relation: Arc<str>,
+    pub relation: SharedText,
     /// The referenced object (equal to `from` for checks of the object itself).
     pub to: Arc<ObjRef>,
     /// Its state.
     pub state: LinkState,
     /// Why: what was checked and found.
-    pub evidence: Arc<str>,
+    pub evidence: SharedText,
+}
+
+/// A text shared by every chain link that says it, one pointer wide (a scan holds tens of
+/// thousands of links).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct SharedText(Arc<String>);
+
+impl std::ops::Deref for SharedText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One copy of every object reference and text the chain links of one diagnosis hold.
+#[derive(Debug, Default)]
+pub struct Shared {
+    refs: RefCell<HashSet<Arc<ObjRef>>>,
+    texts: RefCell<HashSet<SharedText>>,
+}
+
+impl Shared {
+    /// The shared copy of `objref`.
+    pub fn objref(&self, objref: &ObjRef) -> Arc<ObjRef> {
+        let mut refs = self.refs.borrow_mut();
+        if let Some(found) = refs.get(objref) {
+            return Arc::clone(found);
+        }
+        let new = Arc::new(objref.clone());
+        refs.insert(Arc::clone(&new));
+        new
+    }
+
+    /// The shared copy of `text`.
+    pub fn text(&self, text: &str) -> SharedText {
+        let mut texts = self.texts.borrow_mut();
+        if let Some(found) = texts.get(text) {
+            return found.clone();
+        }
+        let new = SharedText(Arc::new(text.to_string()));
+        texts.insert(new.clone());
+        new
+    }
 }
 
 /// The verdict on one server.

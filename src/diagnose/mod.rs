@@ -13,7 +13,7 @@ use crate::snapshot::{Origin, RegistrationObj, Snapshot};
 use analyzers::{backend, extension, gateway, registration, route, secrets, status};
 pub use catalog::{CATALOG, Code, CodeInfo};
 pub use finding::{Finding, Fix, Link, LinkState, Report, Severity, Verdict};
-use finding::{FirstBroken, Metadata, ServerRef, ServerReport, Source, Summary, sort_findings};
+use finding::{FirstBroken, Metadata, ServerRef, ServerReport, Shared, Source, Summary, sort_findings};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -59,6 +59,8 @@ pub enum SourceInfo {
 pub struct Walk<'g, 's> {
     /// The graph.
     pub graph: &'g Graph<'s>,
+    /// Where links get their shared references and texts.
+    pub shared: &'g Shared,
     /// Links so far.
     pub chain: Vec<Link>,
     /// Findings so far.
@@ -67,8 +69,8 @@ pub struct Walk<'g, 's> {
 
 impl<'g, 's> Walk<'g, 's> {
     /// An empty walk over `graph`.
-    pub fn new(graph: &'g Graph<'s>) -> Self {
-        Walk { graph, chain: Vec::new(), findings: Vec::new() }
+    pub fn new(graph: &'g Graph<'s>, shared: &'g Shared) -> Self {
+        Walk { graph, shared, chain: Vec::new(), findings: Vec::new() }
     }
 
     /// Records a link.
@@ -80,13 +82,13 @@ impl<'g, 's> Walk<'g, 's> {
         state: LinkState,
         evidence: impl AsRef<str>,
     ) {
-        let graph = self.graph;
+        let shared = self.shared;
         self.chain.push(Link {
-            from: graph.shared(from),
-            relation: graph.shared_text(relation.as_ref()),
-            to: graph.shared(to),
+            from: shared.objref(from),
+            relation: shared.text(relation.as_ref()),
+            to: shared.objref(to),
             state,
-            evidence: graph.shared_text(evidence.as_ref()),
+            evidence: shared.text(evidence.as_ref()),
         });
     }
 
@@ -196,6 +198,7 @@ pub fn malformed_finding(bad: &crate::snapshot::Malformed) -> Finding {
 /// Diagnoses every registration in `scope`.
 pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     let graph = Graph::new(snap);
+    let shared = Shared::default();
     let selected: Vec<&RegistrationObj> =
         snap.registrations.values().map(|r| &**r).filter(|r| scope.selects(r)).collect();
 
@@ -203,7 +206,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     let mut on_chain: BTreeSet<Arc<ObjRef>> = BTreeSet::new();
     let mut served_by: Vec<(Option<Arc<ObjRef>>, &RegistrationObj)> = Vec::new();
     for &reg in &selected {
-        let mut walk = Walk::new(&graph);
+        let mut walk = Walk::new(&graph, &shared);
         let ext = walk_registration(&mut walk, reg);
         walk.chain.shrink_to_fit();
         served_by.push((ext, reg));
@@ -218,7 +221,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     for reg in snap.registrations.values() {
         let same_prefix = registration::effective_prefix(reg).is_some_and(|p| prefixes.contains(p));
         if same_prefix && !selected_ids.contains(&std::ptr::from_ref(&**reg)) {
-            served_by.push((walk_registration(&mut Walk::new(&graph), reg), reg));
+            served_by.push((walk_registration(&mut Walk::new(&graph, &shared), reg), reg));
         }
     }
     registration::prefix_conflicts(&served_by, &mut servers);
@@ -272,7 +275,7 @@ fn walk_registration<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> O
     backend::backends(walk, route);
     secrets::check(walk, reg);
     status::check(walk, reg, route, &parents);
-    extension::served_by(&parents).map(|ext| walk.graph.shared(&ext))
+    extension::served_by(&parents).map(|ext| walk.shared.objref(&ext))
 }
 
 fn server_report(

@@ -10,9 +10,6 @@ use crate::model::{
     Service, StrMap, condition,
 };
 use crate::snapshot::{Obj, Snapshot, Store, store_key};
-use std::cell::RefCell;
-use std::collections::HashSet;
-use std::sync::Arc;
 
 /// The label every Namespace carries with its own name.
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -25,9 +22,6 @@ pub struct Graph<'s> {
     pub snap: &'s Snapshot,
     /// EndpointSlices by (namespace, Service), sorted: one entry per slice, no list per Service.
     slices_by_service: Vec<((&'s str, &'s str), &'s Obj<EndpointSlice>)>,
-    /// One shared copy of every object reference and text the diagnosis's chain links hold.
-    shared: RefCell<HashSet<Arc<ObjRef>>>,
-    shared_texts: RefCell<HashSet<Arc<str>>>,
 }
 
 /// Objects of `store` in `namespace`, in name order.
@@ -237,29 +231,7 @@ impl<'s> Graph<'s> {
         // Stable: the slices of one Service stay in name order.
         slices_by_service.sort_by_key(|(key, _)| *key);
         slices_by_service.shrink_to_fit();
-        Graph { snap, slices_by_service, shared: RefCell::default(), shared_texts: RefCell::default() }
-    }
-
-    /// The shared copy of `objref`, for chain links.
-    pub fn shared(&self, objref: &ObjRef) -> Arc<ObjRef> {
-        let mut shared = self.shared.borrow_mut();
-        if let Some(found) = shared.get(objref) {
-            return Arc::clone(found);
-        }
-        let new = Arc::new(objref.clone());
-        shared.insert(Arc::clone(&new));
-        new
-    }
-
-    /// The shared copy of `text`, for chain links.
-    pub fn shared_text(&self, text: &str) -> Arc<str> {
-        let mut shared = self.shared_texts.borrow_mut();
-        if let Some(found) = shared.get(text) {
-            return Arc::clone(found);
-        }
-        let new: Arc<str> = Arc::from(text);
-        shared.insert(Arc::clone(&new));
-        new
+        Graph { snap, slices_by_service }
     }
 
     /// The labels of a namespace: the Namespace object's, plus the implicit name label. The flag is

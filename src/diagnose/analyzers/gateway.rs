@@ -33,7 +33,7 @@ pub fn parents<'s>(
     let mut results = Vec::new();
     let mut buffers = Vec::new();
     for eval in evals {
-        let mut sub = Walk::new(walk.graph);
+        let mut sub = Walk::new(walk.graph, walk.shared);
         let result = parent(&mut sub, reg, route, eval);
         buffers.push((result.works, sub));
         results.push(result);
