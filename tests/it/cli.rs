@@ -181,10 +181,5 @@ fn a_missing_backend_still_points_at_the_service_of_that_name_elsewhere() {
     let input = format!("{base}\n---\n{broken}\n---\n{elsewhere}");
     let dir = tempfile::tempdir().unwrap();
     let out = run_in(dir.path(), &["-A", "-f", "-", "-o", "json"], Some(input.as_bytes()));
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    let report = out.json();
-    let finding = &report["servers"][0]["findings"][0];
-    assert_eq!(finding["code"], "MCPD0501", "{report:#}");
-    let message = finding["message"].as_str().unwrap_or_default();
-    assert!(message.contains("a Service of that name exists in namespace team-b"), "{message}");
+    super::support::assert_backend_found_elsewhere(&out, "team-b");
 }

@@ -423,12 +423,7 @@ fn all_namespaces_reads_services_after_routes_and_still_sees_them_elsewhere() {
     }
     let server = FakeApiServer::start(objects, Options::default());
     let out = doctor(&server, &["-A", "-o", "json"]);
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    let report = out.json();
-    let finding = &report["servers"][0]["findings"][0];
-    assert_eq!(finding["code"], "MCPD0501", "{report:#}");
-    let message = finding["message"].as_str().unwrap_or_default();
-    assert!(message.contains("a Service of that name exists in namespace team-b"), "{message}");
+    super::support::assert_backend_found_elsewhere(&out, "team-b");
     let requests = server.requests();
     let at = |plural: &str| requests.iter().position(|r| r.split('?').next().unwrap().ends_with(plural));
     let (routes, services) = (at("/httproutes").unwrap(), at("/services").unwrap());

@@ -54,6 +54,18 @@ pub fn run_env(dir: &Path, args: &[&str], stdin: Option<&[u8]>, envs: &[(&str, &
     }
 }
 
+/// Asserts a run that diagnosed one server whose backendRef names a missing Service (exit 1,
+/// MCPD0501) and pointed at the Service of that name in `namespace`.
+pub fn assert_backend_found_elsewhere(out: &Run, namespace: &str) {
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let report = out.json();
+    let finding = &report["servers"][0]["findings"][0];
+    assert_eq!(finding["code"], "MCPD0501", "{report:#}");
+    let message = finding["message"].as_str().unwrap_or_default();
+    let hint = format!("a Service of that name exists in namespace {namespace}");
+    assert!(message.contains(&hint), "{message}");
+}
+
 /// Runs the binary in the repository root.
 pub fn run(args: &[&str]) -> Run {
     run_in(&root(), args, None)
