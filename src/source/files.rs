@@ -34,15 +34,9 @@ pub fn load(
     let mut loaded = Loaded::default();
     for path in paths {
         if path == "-" {
-            let mut bytes = Vec::new();
-            stdin.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| InputError::Unreadable {
-                path: "-".into(),
-                message: format!("cannot read stdin: {e}"),
-            })?;
-            if bytes.len() as u64 > MAX_FILE_BYTES {
-                return Err(too_large("-"));
-            }
-            parse_into(&mut loaded, "-", bytes.as_slice(), bytes.len() as u64, sink)?;
+            // Its size is known only at its end: the reader stops at the cap.
+            let input = BufReader::with_capacity(64 * 1024, &mut *stdin);
+            parse_into(&mut loaded, "-", input, MAX_FILE_BYTES, sink)?;
             continue;
         }
         let p = Path::new(path);
@@ -70,14 +64,10 @@ pub fn load(
     Ok(loaded)
 }
 
+const TOO_LARGE: &str = "larger than 512 MiB; split the input into several files";
+
 fn too_large(path: &str) -> InputError {
-    InputError::Unreadable {
-        path: path.into(),
-        message: format!(
-            "larger than {} MiB; split the input into several files",
-            MAX_FILE_BYTES / (1024 * 1024)
-        ),
-    }
+    InputError::Unreadable { path: path.into(), message: TOO_LARGE.into() }
 }
 
 /// Opens a file for reading, refusing (before reading) one larger than `MAX_FILE_BYTES`.
@@ -136,7 +126,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Loaded, InputError> {
     Ok(loaded)
 }
 
-/// Parses one input of `len` bytes, handing each object to `sink` as soon as it is read: documents
+/// Parses one input of `len` bytes (at most: reading stops past it), handing each object to `sink` as soon as it is read: documents
 /// are parsed one at a time, straight from the reader, and `kind: List` items one by one, so a
 /// large dump never exists in memory, neither as text nor as a tree.
 fn parse_into(
@@ -149,7 +139,7 @@ fn parse_into(
     loaded.files.push(name.to_string());
     let syntax = |line: u64, message: String| InputError::Syntax { path: name.into(), line, message };
     let file: std::sync::Arc<str> = std::sync::Arc::from(name);
-    let mut documents = Documents { input, ahead: None, line: 1 };
+    let mut documents = Documents { input, ahead: None, line: 1, bytes: 0, limit: len };
     let mut index = 0usize;
     while let Some(mut document) = documents.next_document() {
         index += 1;
@@ -197,6 +187,10 @@ struct Documents<R> {
     ahead: Option<Vec<u8>>,
     /// The 1-based number of the next line.
     line: u64,
+    /// Bytes read so far, refused past `limit`: the size of a file, `MAX_FILE_BYTES` for stdin
+    /// (which has no size to check first).
+    bytes: u64,
+    limit: u64,
 }
 
 impl<R: BufRead> Documents<R> {
@@ -206,7 +200,10 @@ impl<R: BufRead> Documents<R> {
             let mut first = Vec::new();
             match self.input.read_until(b'\n', &mut first) {
                 Ok(0) => return None,
-                Ok(_) => self.ahead = Some(first),
+                Ok(n) => {
+                    self.bytes += n as u64;
+                    self.ahead = Some(first);
+                }
                 Err(e) => {
                     let (line, failure) = (self.line, Some((self.line, format!("cannot read: {e}"))));
                     return Some(Document { start_line: line, failure, ..Document::new(self) });
@@ -262,7 +259,13 @@ impl<'a, R: BufRead> Document<'a, R> {
                     self.done = true;
                     return false;
                 }
-                Ok(_) => {}
+                Ok(n) => {
+                    self.documents.bytes += n as u64;
+                    if self.documents.bytes > self.documents.limit {
+                        self.failure = Some((self.documents.line, TOO_LARGE.into()));
+                        return false;
+                    }
+                }
                 Err(e) => {
                     self.failure = Some((self.documents.line, format!("cannot read: {e}")));
                     return false;
@@ -552,6 +555,16 @@ mod tests {
     fn bytes_that_are_not_utf8_name_their_line() {
         let err = super::parse("t.yaml", b"kind: Service\n---\nkind: \xff\xfe\n").unwrap_err();
         assert_eq!(err.to_string(), "t.yaml:3: not UTF-8 text (is this a binary file?)");
+    }
+
+    #[test]
+    fn input_past_its_limit_is_refused_while_reading() {
+        let text = "kind: Service\nmetadata: {name: a}\n---\nkind: Service\nmetadata: {name: b}\n";
+        let mut objects = 0;
+        let err = parse_into(&mut Loaded::default(), "-", text.as_bytes(), 40, &mut |_| objects += 1);
+        let err = err.unwrap_err().to_string();
+        assert!(err.starts_with("-:4: larger than 512 MiB"), "{err}");
+        assert_eq!(objects, 1, "the document before the limit was read");
     }
 
     #[test]
