@@ -126,9 +126,9 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<Loaded, InputError> {
     Ok(loaded)
 }
 
-/// Parses one input of `len` bytes (at most: reading stops past it), handing each object to `sink` as soon as it is read: documents
-/// are parsed one at a time, straight from the reader, and `kind: List` items one by one, so a
-/// large dump never exists in memory, neither as text nor as a tree.
+/// Parses one input of `len` bytes (at most: reading stops past it), handing each object to
+/// `sink` as soon as it is read: documents are parsed one at a time, straight from the reader, and
+/// `kind: List` items one by one, so a large dump never exists in memory, as text or as a tree.
 fn parse_into(
     loaded: &mut Loaded,
     name: &str,
@@ -198,20 +198,30 @@ impl<R: BufRead> Documents<R> {
     fn next_document(&mut self) -> Option<Document<'_, R>> {
         if self.ahead.is_none() {
             let mut first = Vec::new();
-            match self.input.read_until(b'\n', &mut first) {
-                Ok(0) => return None,
-                Ok(n) => {
-                    self.bytes += n as u64;
-                    self.ahead = Some(first);
-                }
-                Err(e) => {
-                    let (line, failure) = (self.line, Some((self.line, format!("cannot read: {e}"))));
+            match self.read_line(&mut first) {
+                Ok(false) => return None,
+                Ok(true) => self.ahead = Some(first),
+                Err(message) => {
+                    let (line, failure) = (self.line, Some((self.line, message)));
                     return Some(Document { start_line: line, failure, ..Document::new(self) });
                 }
             }
         }
         let start_line = self.line;
         Some(Document { start_line, ..Document::new(self) })
+    }
+
+    /// Reads the next line into `buf`; false at the end of the input. Never reads past `limit`,
+    /// even within one enormous line.
+    fn read_line(&mut self, buf: &mut Vec<u8>) -> Result<bool, String> {
+        let room = self.limit.saturating_sub(self.bytes).saturating_add(1);
+        let n =
+            (&mut self.input).take(room).read_until(b'\n', buf).map_err(|e| format!("cannot read: {e}"))?;
+        self.bytes += n as u64;
+        if self.bytes > self.limit {
+            return Err(TOO_LARGE.into());
+        }
+        Ok(n > 0)
     }
 }
 
@@ -254,20 +264,14 @@ impl<'a, R: BufRead> Document<'a, R> {
         self.pos = 0;
         match self.documents.ahead.take() {
             Some(line) => self.buf = line,
-            None => match self.documents.input.read_until(b'\n', &mut self.buf) {
-                Ok(0) => {
+            None => match self.documents.read_line(&mut self.buf) {
+                Ok(true) => {}
+                Ok(false) => {
                     self.done = true;
                     return false;
                 }
-                Ok(n) => {
-                    self.documents.bytes += n as u64;
-                    if self.documents.bytes > self.documents.limit {
-                        self.failure = Some((self.documents.line, TOO_LARGE.into()));
-                        return false;
-                    }
-                }
-                Err(e) => {
-                    self.failure = Some((self.documents.line, format!("cannot read: {e}")));
+                Err(message) => {
+                    self.failure = Some((self.documents.line, message));
                     return false;
                 }
             },
@@ -565,6 +569,13 @@ mod tests {
         let err = err.unwrap_err().to_string();
         assert!(err.starts_with("-:4: larger than 512 MiB"), "{err}");
         assert_eq!(objects, 1, "the document before the limit was read");
+    }
+
+    #[test]
+    fn one_enormous_line_is_refused_at_the_limit() {
+        let text = format!("{{\"kind\": \"Service\", \"x\": \"{}\"}}", "y".repeat(1000));
+        let err = parse_into(&mut Loaded::default(), "-", text.as_bytes(), 100, &mut |_| {}).unwrap_err();
+        assert!(err.to_string().starts_with("-:1: larger than 512 MiB"), "{err}");
     }
 
     #[test]
