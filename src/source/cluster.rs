@@ -174,10 +174,23 @@ impl<T> Fetched<T> {
     }
 }
 
+#[derive(Clone)]
 struct Fetcher {
     client: Client,
     timeout: Duration,
     server: String,
+    /// Shared by every copy: at most `MAX_IN_FLIGHT` requests at once, so that a scan naming
+    /// thousands of Secrets does not open thousands of connections to the API server.
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+/// The most requests the doctor has in flight at once (client-go's default burst is 10).
+const MAX_IN_FLIGHT: usize = 16;
+
+impl Fetcher {
+    fn new(client: Client, timeout: Duration, server: String) -> Fetcher {
+        Fetcher { client, timeout, server, permits: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)) }
+    }
 }
 
 const ACCEPT_AGGREGATED: &str =
@@ -199,7 +212,9 @@ impl Fetcher {
             let request = http::Request::get(path).header(http::header::ACCEPT, accept).body(Vec::new());
             let request =
                 request.map_err(|e| ClusterError::Config(format!("bad request path {path}: {e}")))?;
+            let permit = self.permits.acquire().await;
             let result = tokio::time::timeout(self.timeout, self.client.request_text(request)).await;
+            drop(permit);
             let error = match result {
                 Err(_) => {
                     last = format!("no answer within {}s", self.timeout.as_secs_f64());
@@ -403,7 +418,7 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
         Some(opts.namespace.clone().unwrap_or_else(|| config.default_namespace.clone()))
     };
     let client = Client::try_from(config).map_err(|e| ClusterError::Config(chain(&e)))?;
-    let fetcher = Arc::new(Fetcher { client, timeout: opts.request_timeout, server: server.clone() });
+    let fetcher = Arc::new(Fetcher::new(client, opts.request_timeout, server.clone()));
 
     let discovery = discover(&fetcher).await?;
     check_installed(&discovery)?;
@@ -538,11 +553,7 @@ async fn discover(fetcher: &Fetcher) -> Result<Discovery, ClusterError> {
         for version in discovery.groups.get(*group).cloned().unwrap_or_default() {
             let path = format!("/apis/{group}/{version}");
             let fetcher_path = path.clone();
-            let f = Fetcher {
-                client: fetcher.client.clone(),
-                timeout: fetcher.timeout,
-                server: fetcher.server.clone(),
-            };
+            let f = fetcher.clone();
             set.spawn(async move {
                 (group.to_string(), version, f.get::<Value>(&fetcher_path, "application/json").await)
             });
@@ -720,7 +731,7 @@ pub fn complete_names(opts: &Options, namespaces: bool) -> Vec<String> {
         let namespace = opts.namespace.clone().unwrap_or_else(|| config.default_namespace.clone());
         let server = config.cluster_url.to_string();
         let Ok(client) = Client::try_from(config) else { return Vec::new() };
-        let fetcher = Fetcher { client, timeout: opts.request_timeout, server };
+        let fetcher = Fetcher::new(client, opts.request_timeout, server);
         let resources = if namespaces {
             vec![ApiResource {
                 group: String::new(),

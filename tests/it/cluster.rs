@@ -429,3 +429,33 @@ fn all_namespaces_reads_services_after_routes_and_still_sees_them_elsewhere() {
     let (routes, services) = (at("/httproutes").unwrap(), at("/services").unwrap());
     assert!(routes < services, "Services are listed after the routes: {requests:#?}");
 }
+
+/// However many Secrets a scan names, the doctor keeps at most 16 requests in flight (client-go's
+/// burst is 10): the API server is not flooded, and every Secret is still read.
+#[test]
+fn a_scan_naming_many_secrets_keeps_requests_in_flight_bounded() {
+    use super::support::fake_apiserver::{Fault, FaultKind};
+    let mut objects = scenario_objects("r20-credential-key-missing", "fixed.yaml");
+    for i in 0..40 {
+        objects.push(json!({"apiVersion": "mcp.kuadrant.io/v1", "kind": "MCPServerRegistration",
+            "metadata": {"name": format!("weather-{i}"), "namespace": "team-a"},
+            "spec": {"targetRef": {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "weather"},
+                     "prefix": format!("weather_{i}_"), "credentialRef": {"name": format!("weather-token-{i}"), "key": "api-key"}}}));
+        objects.push(json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": format!("weather-token-{i}"), "namespace": "team-a", "labels": {"mcp.kuadrant.io/secret": "true"}},
+            "type": "Opaque", "stringData": {"api-key": "REDACTED-TEST-VALUE"}}));
+    }
+    let slow_secrets = Fault {
+        on: Deny { verb: "get", plural: "secrets", namespace: None },
+        what: FaultKind::Delay(std::time::Duration::from_millis(40)),
+        times: 0,
+    };
+    let server = FakeApiServer::start(objects, Options { faults: vec![slow_secrets], ..Options::default() });
+    let out = doctor(&server, &["-A", "-o", "json"]);
+    assert_ne!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.json()["summary"]["servers"], 41);
+    let secrets = server.requests().iter().filter(|r| r.contains("/secrets/weather-token")).count();
+    assert_eq!(secrets, 41, "every named Secret is read");
+    let most = server.max_in_flight();
+    assert!((2..=16).contains(&most), "requests in flight at once: {most}");
+}

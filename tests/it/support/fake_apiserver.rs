@@ -132,6 +132,9 @@ struct Inner {
     /// (start, end) in ms since the server started, and the request: shows what ran concurrently.
     timeline: Mutex<Vec<(f64, f64, String)>>,
     started: std::time::Instant,
+    /// Requests being answered now, and the most there ever were at once.
+    in_flight: std::sync::atomic::AtomicUsize,
+    max_in_flight: std::sync::atomic::AtomicUsize,
 }
 
 /// A running fake API server and the kubeconfig that points at it.
@@ -170,6 +173,8 @@ impl FakeApiServer {
             fired,
             bytes: Default::default(),
             timeline: Mutex::new(Vec::new()),
+            in_flight: Default::default(),
+            max_in_flight: Default::default(),
             started: std::time::Instant::now(),
         });
         let app = Router::new().fallback(handle).with_state(Arc::clone(&inner));
@@ -235,6 +240,11 @@ impl FakeApiServer {
     /// Every request answered so far (`GET path?query`).
     pub fn requests(&self) -> Vec<String> {
         self.inner.log.lock().unwrap().clone()
+    }
+
+    /// The most requests the server was answering at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.inner.max_in_flight.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -343,7 +353,11 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
     if req.method() != axum::http::Method::GET {
         return status(405, "MethodNotAllowed", "the fake API server only answers GET".into());
     }
+    use std::sync::atomic::Ordering::SeqCst;
+    let now = inner.in_flight.fetch_add(1, SeqCst) + 1;
+    inner.max_in_flight.fetch_max(now, SeqCst);
     let response = answer(&inner, &path, &query, &headers).await;
+    inner.in_flight.fetch_sub(1, SeqCst);
     let sent = axum::body::HttpBody::size_hint(response.body()).exact().unwrap_or(0) as usize;
     inner.bytes.fetch_add(sent, std::sync::atomic::Ordering::SeqCst);
     let end = inner.started.elapsed().as_secs_f64() * 1000.0;
