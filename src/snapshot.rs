@@ -326,9 +326,10 @@ impl Snapshot {
             Ok(obj) => {
                 let group = obj.api_version.rsplit_once('/').map_or("", |(g, _)| g);
                 let key = store_key(&obj.meta.namespace, &obj.meta.name, Kind::group_kind(group, &obj.kind));
-                let (objref, origin) = (obj.objref(), obj.origin.clone());
+                let origin = obj.origin.clone();
+                // The identity is built only for a duplicate (the old object has the same one).
                 if let Some(old) = store(self).insert(key, Box::new(obj)) {
-                    self.duplicates.push((objref, origin, old.origin));
+                    self.duplicates.push((old.objref(), origin, old.origin));
                 }
             }
             Err(bad) => self.malformed.push(*bad),

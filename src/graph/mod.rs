@@ -33,8 +33,9 @@ pub fn in_namespace<'a, T>(store: &'a Store<T>, namespace: &str) -> impl Iterato
 
 /// Looks up `namespace/name` in a store (the first kind of that name, for stores of several).
 pub fn get<'a, T>(store: &'a Store<T>, namespace: &str, name: &str) -> Option<&'a Obj<T>> {
+    use std::ops::Bound::{Included, Unbounded};
     let start = store_key(namespace, name, "");
-    store.range(start.clone()..).next().filter(|((k, _), _)| *k == start.0).map(|(_, o)| &**o)
+    store.range((Included(&start), Unbounded)).next().filter(|((k, _), _)| *k == start.0).map(|(_, o)| &**o)
 }
 
 /// A route's reason for not attaching to a parent (route `Accepted=False`).
