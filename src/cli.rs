@@ -113,6 +113,9 @@ pub struct DiagnoseArgs {
     /// Silence a known finding: CODE or name, optionally =namespace/name; `*` wildcards. Repeatable.
     #[arg(long, value_name = "CODE[=NS/NAME]")]
     pub suppress: Vec<String>,
+    /// The mcp-gateway release the cluster runs (v0.1 … v0.9.0, main), when detection cannot tell.
+    #[arg(long, value_name = "vX.Y.Z", value_parser = parse_release)]
+    pub mcp_gateway_version: Option<crate::model::Release>,
     /// Replace namespace, object and host names with stable short hashes; the mapping goes to stderr.
     #[arg(long)]
     pub redact: bool,
@@ -170,6 +173,13 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     } else {
         Ok(std::time::Duration::from_secs_f64(secs))
     }
+}
+
+fn parse_release(s: &str) -> Result<crate::model::Release, String> {
+    crate::model::Release::parse(s).ok_or_else(|| {
+        let tags: Vec<&str> = crate::model::release::RELEASES.iter().map(|r| r.tag()).collect();
+        format!("unknown mcp-gateway release {s:?}; known: {}", tags.join(", "))
+    })
 }
 
 #[cfg(test)]

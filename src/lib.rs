@@ -256,7 +256,13 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
     };
     timings.lap("read+decode", &mut clock);
     let snap = read.snap;
-    let scope = Scope { name: args.name.clone(), namespace: read.namespace, selector, suppress };
+    let scope = Scope {
+        name: args.name.clone(),
+        namespace: read.namespace,
+        selector,
+        suppress,
+        release: args.mcp_gateway_version,
+    };
     let mut report = diagnose::diagnose(&snap, &scope, read.source);
     report.metadata.kubernetes_version = read.kubernetes_version;
     timings.lap("diagnose", &mut clock);

@@ -3,6 +3,7 @@
 //! `Malformed` entry (with the field that broke) so that the analyzers can report it.
 
 use crate::model::EndpointSlice;
+use crate::model::release::Clue;
 use crate::model::{
     Extension, Gateway, GatewayClass, Generation, HttpRoute, Kind, ListenerSet, Meta, Namespace, ObjRef,
     ReferenceGrant, Registration, SecretKeys, Service,
@@ -127,6 +128,8 @@ pub struct Snapshot {
     pub untyped: Vec<Untyped>,
     /// The objects as read, when kept (`build_with`).
     pub raw: BTreeMap<ObjRef, Value>,
+    /// What install objects (mcp-gateway CRDs, the controller Deployment) say about the release.
+    pub release_clues: Vec<Clue>,
     keep_raw: bool,
 }
 
@@ -204,7 +207,10 @@ impl Snapshot {
             self.untyped.push(Untyped { name, missing, origin });
             return;
         }
-        let Some(kind) = Kind::classify(&api_version, &kind_name) else { return };
+        let Some(kind) = Kind::classify(&api_version, &kind_name) else {
+            self.release_clues.extend(crate::model::release::fingerprint(&value));
+            return;
+        };
         self.kinds_present.insert(kind);
         self.api_versions.entry(kind_name.clone()).or_default().insert(api_version.clone());
         if kind == Kind::Secret {

@@ -271,8 +271,8 @@ pub struct ServerReport {
     /// The registration.
     #[serde(rename = "ref")]
     pub reference: ServerRef,
-    /// mcp-gateway releases that serve this API generation.
-    pub generation: &'static str,
+    /// The mcp-gateway releases this registration may run on (`mcp-gateway v0.8.0+`).
+    pub generation: String,
     /// The verdict.
     pub verdict: Verdict,
     /// The first broken link and its code, when the server is broken.
@@ -345,6 +345,8 @@ pub struct Metadata {
     pub kubernetes_version: Option<String>,
     /// API versions read, per kind.
     pub apis: std::collections::BTreeMap<String, Vec<String>>,
+    /// The mcp-gateway releases the input can be, and why.
+    pub mcp_gateway: super::release::Detected,
 }
 
 /// The whole report (`apiVersion: mcp-doctor/v1alpha1`, `kind: Report`).

@@ -5,10 +5,11 @@ pub mod analyzers;
 pub mod catalog;
 pub mod examples;
 pub mod finding;
+pub mod release;
 pub mod suppress;
 
 use crate::graph::Graph;
-use crate::model::{Kind, ObjRef};
+use crate::model::{Kind, ObjRef, Release, Releases};
 use crate::snapshot::{Origin, RegistrationObj, Snapshot};
 use analyzers::{backend, extension, gateway, registration, route, secrets, status};
 pub use catalog::{CATALOG, Code, CodeInfo};
@@ -28,6 +29,8 @@ pub struct Scope {
     pub selector: Option<crate::model::selector::Selector>,
     /// Findings to silence (`--suppress`).
     pub suppress: Vec<suppress::Rule>,
+    /// The mcp-gateway release the user pinned (`--mcp-gateway-version`).
+    pub release: Option<Release>,
 }
 
 impl Scope {
@@ -61,6 +64,8 @@ pub struct Walk<'g, 's> {
     pub graph: &'g Graph<'s>,
     /// Where links get their shared references and texts.
     pub shared: &'g Shared,
+    /// The mcp-gateway releases the registration may be running on.
+    pub releases: Releases,
     /// Links so far.
     pub chain: Vec<Link>,
     /// Findings so far.
@@ -68,9 +73,58 @@ pub struct Walk<'g, 's> {
 }
 
 impl<'g, 's> Walk<'g, 's> {
-    /// An empty walk over `graph`.
-    pub fn new(graph: &'g Graph<'s>, shared: &'g Shared) -> Self {
-        Walk { graph, shared, chain: Vec::new(), findings: Vec::new() }
+    /// An empty walk over `graph` of a registration that may run on `releases`.
+    pub fn new(graph: &'g Graph<'s>, shared: &'g Shared, releases: Releases) -> Self {
+        Walk { graph, shared, releases, chain: Vec::new(), findings: Vec::new() }
+    }
+
+    /// An empty walk of the same registration on `releases`, whose links and findings are kept
+    /// apart until `absorb` takes them.
+    pub fn fork(&self, releases: Releases) -> Walk<'g, 's> {
+        Walk::new(self.graph, self.shared, releases)
+    }
+
+    /// Takes a fork's links and findings. With `lower`, what fails there only fails on some of
+    /// the registration's candidates: failing links become warnings and errors warnings, with
+    /// `lower`'s releases named.
+    pub fn absorb(&mut self, fork: Walk<'g, 's>, lower: Option<Lowered>) {
+        let Walk { chain, findings, .. } = fork;
+        self.chain.extend(chain.into_iter().map(|mut l| {
+            if lower.is_some() && l.state == LinkState::Fail {
+                l.state = LinkState::Warn;
+            }
+            l
+        }));
+        self.findings.extend(findings.into_iter().map(|f| match lower {
+            Some(lowered) if f.severity == Severity::Error => lowered.apply(f),
+            _ => f,
+        }));
+    }
+
+    /// Records a finding whose rule breaks on `broken` of the registration's candidates: as it
+    /// is where it breaks on every candidate, lowered to a warning naming both sides where it
+    /// breaks on some, and not at all where it breaks on none.
+    pub fn find_on(&mut self, broken: Releases, finding: Finding) {
+        if let Some(f) = self.lower(broken, finding) {
+            self.findings.push(f);
+        }
+    }
+
+    /// `finding` as `find_on` would record it (`None`: the rule breaks on no candidate).
+    pub fn lower(&self, broken: Releases, finding: Finding) -> Option<Finding> {
+        let broken = broken.and(self.releases);
+        let fine = self.releases.minus(broken);
+        match (broken.is_empty(), fine.is_empty()) {
+            (true, _) => None,
+            (false, true) => Some(finding),
+            (false, false) => Some(Lowered { broken, fine }.apply(finding)),
+        }
+    }
+
+    /// Splits the registration's candidates into those where a rule breaks and the others.
+    pub fn split(&self, breaks: impl Fn(Release) -> bool) -> (Releases, Releases) {
+        let broken = self.releases.filter(breaks);
+        (broken, self.releases.minus(broken))
     }
 
     /// Records a link.
@@ -165,6 +219,26 @@ impl<'g, 's> Walk<'g, 's> {
     }
 }
 
+/// Where a rule breaks and where it does not, among a registration's candidate releases.
+#[derive(Debug, Clone, Copy)]
+pub struct Lowered {
+    /// The releases on which the rule breaks.
+    pub broken: Releases,
+    /// The releases on which it does not.
+    pub fine: Releases,
+}
+
+impl Lowered {
+    /// The error as a warning that names both sides.
+    pub fn apply(self, f: Finding) -> Finding {
+        let message = format!(
+            "{} (on mcp-gateway {}; on {} this works: pass --mcp-gateway-version if you know the release)",
+            f.message, self.broken, self.fine
+        );
+        Finding { message, ..f.severity(Severity::Warning) }
+    }
+}
+
 /// A minimal Role (ClusterRole for cluster-scoped or all-namespace reads) that allows a blocked read.
 fn role_yaml(b: &crate::snapshot::Blocked) -> String {
     let (kind, ns) = if b.namespace.is_empty() {
@@ -199,29 +273,47 @@ pub fn malformed_finding(bad: &crate::snapshot::Malformed) -> Finding {
 pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     let graph = Graph::new(snap);
     let shared = Shared::default();
+    let (source, apis) = match source {
+        SourceInfo::Files(files) => {
+            (Source { mode: "files", context: None, server: None, files: Some(files) }, api_versions(snap))
+        }
+        SourceInfo::Cluster { context, server, apis } => {
+            (Source { mode: "cluster", context: Some(context), server: Some(server), files: None }, apis)
+        }
+    };
+    let how = if source.mode == "cluster" { release::Apis::Served } else { release::Apis::Used };
+    let detected = release::detect(snap, &apis, how, scope.release);
     let selected: Vec<&RegistrationObj> =
         snap.registrations.values().map(|r| &**r).filter(|r| scope.selects(r)).collect();
 
     let mut servers = Vec::new();
     let mut on_chain: BTreeSet<Arc<ObjRef>> = BTreeSet::new();
-    let mut served_by: Vec<(Option<Arc<ObjRef>>, &RegistrationObj)> = Vec::new();
+    let mut served_by: Vec<(Option<Arc<ObjRef>>, &RegistrationObj, Releases)> = Vec::new();
     for &reg in &selected {
-        let mut walk = Walk::new(&graph, &shared);
+        let releases = detected.for_generation(reg.view.0);
+        let mut walk = Walk::new(&graph, &shared, releases);
         let ext = walk_registration(&mut walk, reg);
         walk.chain.shrink_to_fit();
-        served_by.push((ext, reg));
+        served_by.push((ext, reg, releases));
         on_chain.extend(walk.chain.iter().flat_map(|l| [l.from.clone(), l.to.clone()]));
         servers.push((reg, walk));
     }
     // A prefix conflicts with registrations outside the selection too: find their extensions.
-    let prefixes: BTreeSet<&str> =
-        selected.iter().filter_map(|r| registration::effective_prefix(r)).collect();
+    fn prefix<'r>(r: &'r RegistrationObj, detected: &release::Detected) -> Option<&'r str> {
+        registration::effective_prefix(r, detected.for_generation(r.view.0))
+    }
+    let prefixes: BTreeSet<&str> = selected.iter().filter_map(|r| prefix(r, &detected)).collect();
     let selected_ids: std::collections::HashSet<*const RegistrationObj> =
         selected.iter().map(|r| std::ptr::from_ref(*r)).collect();
     for reg in snap.registrations.values() {
-        let same_prefix = registration::effective_prefix(reg).is_some_and(|p| prefixes.contains(p));
+        let same_prefix = prefix(reg, &detected).is_some_and(|p| prefixes.contains(p));
         if same_prefix && !selected_ids.contains(&std::ptr::from_ref(&**reg)) {
-            served_by.push((walk_registration(&mut Walk::new(&graph, &shared), reg), reg));
+            let releases = detected.for_generation(reg.view.0);
+            served_by.push((
+                walk_registration(&mut Walk::new(&graph, &shared, releases), reg),
+                reg,
+                releases,
+            ));
         }
     }
     registration::prefix_conflicts(&served_by, &mut servers);
@@ -242,14 +334,6 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     sort_findings(&mut suppressed);
     let mut summary = summarize(&reports);
     summary.suppressed += suppressed.len();
-    let (source, apis) = match source {
-        SourceInfo::Files(files) => {
-            (Source { mode: "files", context: None, server: None, files: Some(files) }, api_versions(snap))
-        }
-        SourceInfo::Cluster { context, server, apis } => {
-            (Source { mode: "cluster", context: Some(context), server: Some(server), files: None }, apis)
-        }
-    };
     Report {
         api_version: "mcp-doctor/v1alpha1",
         kind: "Report",
@@ -258,6 +342,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
             source,
             kubernetes_version: None,
             apis,
+            mcp_gateway: detected,
         },
         summary,
         servers: reports,
@@ -284,7 +369,7 @@ fn server_report(
     snap: &Snapshot,
     rules: &[suppress::Rule],
 ) -> ServerReport {
-    let Walk { chain, findings, .. } = walk;
+    let Walk { chain, findings, releases, .. } = walk;
     let (mut findings, mut suppressed) = suppress::apply(findings, rules, snap);
     dedup(&mut findings);
     // Findings arrive in walking order: the first error is the first broken link's.
@@ -307,7 +392,6 @@ fn server_report(
     } else {
         Verdict::Healthy
     };
-    let generation = reg.view.0;
     ServerReport {
         reference: ServerRef {
             api_version: reg.api_version.clone(),
@@ -315,7 +399,7 @@ fn server_report(
             namespace: reg.meta.namespace.clone(),
             name: reg.meta.name.clone(),
         },
-        generation: generation.releases(),
+        generation: format!("mcp-gateway {releases}"),
         verdict,
         first_broken,
         chain,

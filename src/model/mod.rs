@@ -5,8 +5,10 @@
 pub mod objects;
 pub mod objref;
 pub mod registration;
+pub mod release;
 pub mod selector;
 
 pub use objects::*;
 pub use objref::{Kind, ObjRef};
 pub use registration::{Generation, Registration};
+pub use release::{Release, Releases};

@@ -172,7 +172,7 @@ impl Meta {
     /// labels matter on Namespaces (listener selectors), EndpointSlices (their Service),
     /// registrations (`-l`) and Secrets (credential labels); the only annotation read is the
     /// doctor's own suppress annotation; uid and creation time order registrations and extensions;
-    /// deletion and finalizers are checked on registrations.
+    /// deletion and finalizers are checked on registrations (finalizers on extensions too).
     pub fn keep_only_what_is_read(&mut self, kind: super::Kind) {
         use super::Kind;
         if !matches!(kind, Kind::Namespace | Kind::EndpointSlice | Kind::Registration | Kind::Secret) {
@@ -186,6 +186,9 @@ impl Meta {
         }
         if kind != Kind::Registration {
             more.deletion_timestamp = None;
+        }
+        // Finalizers also tell releases apart (`release.rs`).
+        if !matches!(kind, Kind::Registration | Kind::Extension) {
             more.finalizers = Vec::new();
         }
         self.set_more(*more);

@@ -1,6 +1,6 @@
 //! One internal view of "an MCP server registration" across every API generation, with the
-//! generation recorded and the per-generation facts (credential label, prefix field, extension
-//! requirement) answered in one place.
+//! generation recorded; which releases serve a generation and how their rules differ live in
+//! `release.rs`.
 
 use super::objects::ConditionsStatus;
 use serde::{Deserialize, Serialize};
@@ -53,40 +53,6 @@ impl Generation {
             Generation::KagentiMcpServer => "MCPServer",
             _ => "MCPServerRegistration",
         }
-    }
-
-    /// mcp-gateway releases that serve this generation.
-    pub fn releases(self) -> &'static str {
-        match self {
-            Generation::KagentiMcpServer => "mcp-gateway v0.1 to v0.4.1",
-            Generation::KagentiRegistration => "mcp-gateway v0.4.2 to v0.5.x",
-            Generation::KuadrantV1alpha1 => "mcp-gateway v0.6 to v0.8 (unserved on main)",
-            Generation::KuadrantV1 => "mcp-gateway v0.8+",
-        }
-    }
-
-    /// Labels a credential or CA Secret may carry for this generation's controller; the first is
-    /// the one to suggest.
-    pub fn secret_labels(self) -> &'static [&'static str] {
-        match self {
-            Generation::KagentiMcpServer => &["mcp.kagenti.com/credential"],
-            // v0.4.2-v0.5.0 used the kagenti label, v0.5.1 the kuadrant.io/credential one.
-            Generation::KagentiRegistration => &["mcp.kagenti.com/credential", "mcp.kuadrant.io/credential"],
-            Generation::KuadrantV1alpha1 | Generation::KuadrantV1 => &["mcp.kuadrant.io/secret"],
-        }
-    }
-
-    /// The label to suggest for a credential or CA Secret.
-    pub fn secret_label(self) -> &'static str {
-        match self {
-            Generation::KagentiMcpServer | Generation::KagentiRegistration => "mcp.kagenti.com/credential",
-            Generation::KuadrantV1alpha1 | Generation::KuadrantV1 => "mcp.kuadrant.io/secret",
-        }
-    }
-
-    /// Whether the controller of this generation needs an MCPGatewayExtension (v0.5.0+).
-    pub fn needs_extension(self) -> bool {
-        self != Generation::KagentiMcpServer
     }
 }
 

@@ -43,6 +43,9 @@ pub fn render(report: &Report, cx: &Context) -> String {
     }
     let apis: Vec<String> = m.apis.iter().map(|(k, v)| format!("{k}: {}", v.join(", "))).collect();
     let _ = writeln!(out, "| API versions | {} |", cell(&apis.join("; ")));
+    let release = &m.mcp_gateway;
+    let _ =
+        writeln!(out, "| mcp-gateway | {} ({}) |", release.candidates, cell(&release.evidence.join("; ")));
     let _ = writeln!(out, "| Generated | {} |", cx.generated_at);
     let s = &report.summary;
     let _ = writeln!(

@@ -76,12 +76,7 @@ pub fn render(report: &Report, wide: bool, styles: &Styles) -> String {
         .lines()
         .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end().to_string() + "\n")
         .collect();
-    let s = &report.summary;
-    let suppressed =
-        if s.suppressed > 0 { format!(", {} finding(s) suppressed", s.suppressed) } else { String::new() };
-    out.push_str(&format!(
-        "\n{} server(s): {} healthy, {} broken, {} degraded, {} unknown{suppressed}\n",
-        s.servers, s.healthy, s.broken, s.degraded, s.unknown
-    ));
+    out.push('\n');
+    super::tree::summary_line(&mut out, report);
     out
 }

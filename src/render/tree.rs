@@ -48,8 +48,9 @@ pub fn other_findings(out: &mut String, report: &Report, styles: &Styles) {
     }
 }
 
-/// `N server(s): ...`.
+/// The mcp-gateway release line, then `N server(s): ...`.
 pub fn summary_line(out: &mut String, report: &Report) {
+    let _ = writeln!(out, "{}", report.metadata.mcp_gateway.line());
     let s = &report.summary;
     let suppressed =
         if s.suppressed > 0 { format!(", {} finding(s) suppressed", s.suppressed) } else { String::new() };

@@ -423,8 +423,7 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
     let discovery = discover(&fetcher).await?;
     check_installed(&discovery)?;
     let selector = opts.selector.as_deref().and_then(|s| crate::model::selector::Selector::parse(s).ok());
-    let scope =
-        Scope { name: opts.name.clone(), namespace: namespace.clone(), selector, suppress: Vec::new() };
+    let scope = Scope { name: opts.name.clone(), namespace: namespace.clone(), selector, ..Scope::default() };
     let default_ns = namespace.clone().unwrap_or_else(|| "default".into());
     let mut out = ClusterRead {
         context,

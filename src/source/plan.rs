@@ -49,7 +49,8 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
     out.insert(Need::List { kind: Kind::Extension, namespace: None, label_selector: None, group: None });
     // Prefix conflicts: the registrations of the same namespace, and the chains of those that
     // share a prefix with a selected one (to learn which extension serves them).
-    let prefixes: BTreeSet<&str> = regs.iter().filter_map(|r| effective_prefix(r)).collect();
+    let prefixes: BTreeSet<&str> =
+        regs.iter().filter_map(|r| effective_prefix(r, r.view.0.releases())).collect();
     if !prefixes.is_empty() && scope.name.is_some() {
         for reg in &regs {
             let group = reg.view.0.group().to_string();
@@ -64,7 +65,7 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
     let same_prefix: Vec<_> = snap
         .registrations
         .values()
-        .filter(|r| effective_prefix(r).is_some_and(|p| prefixes.contains(p)))
+        .filter(|r| effective_prefix(r, r.view.0.releases()).is_some_and(|p| prefixes.contains(p)))
         .filter(|r| !regs.iter().any(|s| std::ptr::eq(*s, *r)))
         .collect();
     regs.extend(same_prefix);

@@ -207,7 +207,8 @@ fn two_registration_generations_served_side_by_side_are_both_diagnosed() {
             ("mcp.kuadrant.io/v1".into(), "weather".into())
         ]
     );
-    assert_eq!(report["servers"][0]["generation"], "mcp-gateway v0.1 to v0.4.1");
+    assert_eq!(report["servers"][0]["generation"], "mcp-gateway v0.1–v0.4.1");
+    assert_eq!(report["metadata"]["mcpGateway"]["candidates"], serde_json::json!(["v0.8.0", "v0.9.0"]));
     assert_eq!(report["servers"][0]["verdict"], "broken", "ignored by the v0.6+ controller");
     assert_eq!(report["servers"][1]["verdict"], "healthy");
     let apis = &report["metadata"]["apis"];

@@ -4,10 +4,11 @@
 //! validity (Gateway, listener, hostname, allowedRoutes, grant, conflicts, Ready).
 
 use super::gateway::ParentResult;
-use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
+use crate::diagnose::{Code, Finding, Fix, LinkState, Lowered, Walk};
 use crate::graph::{ParentEval, hostname, in_namespace, refgrant};
 use crate::model::objref::GATEWAY_GROUP;
-use crate::model::{Extension, Gateway, HttpRoute, Kind, Listener, ObjRef, condition};
+use crate::model::release::ExtensionRule;
+use crate::model::{Extension, Gateway, HttpRoute, Kind, Listener, ObjRef, Release, Releases, condition};
 use crate::snapshot::{Obj, RegistrationObj};
 
 /// What serving a parent came to.
@@ -33,191 +34,271 @@ fn targets(ext: &Obj<Extension>, gw: &Obj<Gateway>) -> bool {
     t.name == gw.meta.name && t.namespace.as_deref() == Some(gw.meta.namespace.as_str())
 }
 
-/// Finds and checks the extension that serves `gw` for this route and parent.
-pub fn serve(
-    walk: &mut Walk,
-    reg: &RegistrationObj,
-    route: &Obj<HttpRoute>,
-    eval: &ParentEval,
-    gw: &Obj<Gateway>,
-    admitting: &[&Listener],
-) -> Served {
-    let gw_ref = gw.objref();
-    let generation = reg.view.0;
-    let placeholder = ObjRef::new(generation.group(), "MCPGatewayExtension", &gw.meta.namespace, "?");
-    if !generation.needs_extension() {
-        walk.link(
-            &gw_ref,
-            "served by",
-            &placeholder,
-            LinkState::Skipped,
-            "MCPServer controllers (mcp-gateway <= v0.4.1) predate MCPGatewayExtension",
-        );
+/// The parentRef being served: the registration, its route, the evaluated parentRef, the
+/// Gateway and the listeners that admit the route.
+pub struct Parent<'a, 's> {
+    /// The registration.
+    pub reg: &'a RegistrationObj,
+    /// Its route.
+    pub route: &'a Obj<HttpRoute>,
+    /// The parentRef.
+    pub eval: &'a ParentEval<'s>,
+    /// The Gateway it attaches to.
+    pub gw: &'a Obj<Gateway>,
+    /// The listeners that admit the route.
+    pub admitting: &'a [&'s Listener],
+}
+
+/// Finds and checks the extension that serves the parent, by the rule of each candidate
+/// release's controller (§2.4: none up to v0.4.2, the whole Gateway on v0.5.0, one listener
+/// from v0.5.1). What fails on some candidates only is a warning naming both sides.
+pub fn serve(walk: &mut Walk, p: &Parent) -> Served {
+    let rules = [ExtensionRule::NotConsulted, ExtensionRule::WholeGateway, ExtensionRule::Listener];
+    let mut outcomes = Vec::new();
+    for rule in rules {
+        let on = walk.releases.filter(|r| r.extension_rule() == rule);
+        if !on.is_empty() {
+            let mut fork = walk.fork(on);
+            let served = serve_by(&mut fork, rule, p);
+            outcomes.push((on, served, fork));
+        }
+    }
+    let works_on = outcomes.iter().filter(|o| o.1.works).fold(Releases::NONE, |a, o| a.or(o.0));
+    let broken_on = walk.releases.minus(works_on);
+    let extension = outcomes.iter().rev().find(|o| o.1.works).and_then(|o| o.1.extension.clone());
+    // Show the newest rule that fails, else the newest.
+    let shown = outcomes.iter().rposition(|o| !o.1.works).or(outcomes.len().checked_sub(1));
+    let Some((_, served, fork)) = shown.map(|i| outcomes.swap_remove(i)) else {
+        return Served { works: true, extension: None };
+    };
+    if works_on.is_empty() {
+        walk.absorb(fork, None);
+        return served;
+    }
+    let lower = (!broken_on.is_empty()).then_some(Lowered { broken: broken_on, fine: works_on });
+    walk.absorb(fork, lower);
+    Served { works: true, extension }
+}
+
+fn serve_by(walk: &mut Walk, rule: ExtensionRule, p: &Parent) -> Served {
+    let broken = Served { works: false, extension: None };
+    let gw_ref = p.gw.objref();
+    let group = p.reg.view.0.group();
+    let placeholder = ObjRef::new(group, "MCPGatewayExtension", &p.gw.meta.namespace, "?");
+    if rule == ExtensionRule::NotConsulted {
+        let why = match walk.releases.newest() {
+            Some(r) if r >= Release::V0_4_2 => {
+                "ignores MCPGatewayExtension (the CRD exists but is not consulted)"
+            }
+            _ => "predates MCPGatewayExtension",
+        };
+        let evidence = format!("mcp-gateway {} {why}", walk.releases);
+        walk.link(&gw_ref, "served by", &placeholder, LinkState::Skipped, evidence);
         return Served { works: true, extension: None };
     }
-    let snap = walk.snap();
-    let all: Vec<&Obj<Extension>> = snap.extensions.values().map(|e| &**e).collect();
-    // Extensions that meant this Gateway but left targetRef.namespace out (G02) count as candidates
-    // so that their own finding explains why they do not serve it.
-    let candidates: Vec<&Obj<Extension>> = all
-        .iter()
-        .copied()
-        .filter(|e| {
-            targets(e, gw)
-                || (e.view.spec.target_ref.name == gw.meta.name
-                    && e.view.spec.target_ref.namespace.as_deref().is_none_or(str::is_empty)
-                    && e.meta.namespace == gw.meta.namespace)
-        })
-        .collect();
-    let reg_ref = reg.objref();
-    if candidates.is_empty()
-        && walk.blocked_link(&gw_ref, "served by", &placeholder, Kind::Extension, &gw.meta.namespace, "*")
-    {
-        return Served { works: false, extension: None };
-    }
+    let candidates = aimed_at(walk.snap(), p.gw);
     if candidates.is_empty() {
-        let elsewhere: Vec<String> = all
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} -> {}/{}",
-                    e.objref().ns_name(),
-                    e.view.spec.target_ref.namespace.as_deref().unwrap_or(""),
-                    e.view.spec.target_ref.name
-                )
-            })
-            .collect();
-        let hint = if elsewhere.is_empty() {
-            "the input holds no MCPGatewayExtension".to_string()
-        } else {
-            format!("extensions in the input: {}", elsewhere.join(", "))
-        };
-        walk.link(
-            &gw_ref,
-            "served by",
-            &placeholder,
-            LinkState::Fail,
-            "no MCPGatewayExtension targets this Gateway",
-        );
-        let listener = admitting.first().map_or("mcp".to_string(), |l| l.name.clone());
-        walk.find(
-            Finding::new(
-                Code::NoExtensionForGateway,
-                reg_ref,
-                "",
-                format!("no valid mcpgatewayextensions configured: no MCPGatewayExtension targets {gw_ref}, where HTTPRoute {} attaches ({hint})", route.objref().ns_name()),
-                Fix::say(format!("Create an MCPGatewayExtension that targets {gw_ref}.")).target(placeholder.clone()).yaml(format!(
-                    "apiVersion: {}\nkind: MCPGatewayExtension\nmetadata:\n  name: mcp-gateway-extension\n  namespace: {ns}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: Gateway\n    name: {}\n    namespace: {ns}\n    sectionName: {listener}\n",
-                    if generation.group() == "mcp.kuadrant.io" { "mcp.kuadrant.io/v1" } else { "mcp.kagenti.com/v1alpha1" },
-                    gw.meta.name,
-                    ns = gw.meta.namespace,
-                )),
-            )
-            .at(reg.origin.as_ref()),
-        );
-        return Served { works: false, extension: None };
+        let ns = &p.gw.meta.namespace;
+        if !walk.blocked_link(&gw_ref, "served by", &placeholder, Kind::Extension, ns, "*") {
+            no_extension(walk, rule, p, &placeholder);
+        }
+        return broken;
     }
     let same_group: Vec<&Obj<Extension>> =
-        candidates.iter().copied().filter(|e| group_of(e) == generation.group()).collect();
-    if same_group.is_empty() {
-        let Some(ext) = candidates.first().copied() else { return Served { works: false, extension: None } };
-        walk.link(
-            &gw_ref,
-            "served by",
-            &ext.objref(),
-            LinkState::Fail,
-            format!("extension of group {}, registration of group {}", group_of(ext), generation.group()),
-        );
-        walk.find(
-            Finding::new(
-                Code::ExtensionGroupMismatch,
-                reg_ref,
-                "apiVersion",
-                format!("{} serves {gw_ref}, but it belongs to {} while {} is {}: an extension only serves registrations of its own API group", ext.objref(), group_of(ext), reg.objref(), reg.api_version),
-                Fix::say("Use the same API group for registration and extension (mcp.kuadrant.io/v1 for mcp-gateway v0.8+)."),
-            )
-            .at(reg.origin.as_ref()),
-        );
-        return Served { works: false, extension: None };
-    }
-    // Port match: the controller's httpRouteAttachesToListener.
-    let port_of = |name: &str| gw.view.spec.listeners.iter().find(|l| l.name == name).map(|l| l.port);
-    let route_ports: Vec<i64> = admitting.iter().map(|l| l.port).collect();
-    let mut multi_label = false;
-    let matches_port = |ext: &Obj<Extension>, multi_label: &mut bool| -> bool {
-        let Some(port) = ext.view.spec.target_ref.section_name.as_deref().and_then(port_of) else {
-            return false;
-        };
-        match eval.parent_ref.section_name.as_deref() {
-            Some(section) => port_of(section) == Some(port),
-            None => {
-                let same_port: Vec<&Listener> =
-                    gw.view.spec.listeners.iter().filter(|l| l.port == port).collect();
-                let hosts = &route.view.spec.hostnames;
-                let ok = same_port.iter().any(|l| match l.hostname.as_deref() {
-                    None | Some("") => true,
-                    Some(lh) => hosts.iter().any(|h| hostname::controller_matches(lh, h)),
-                });
-                if !ok
-                    && same_port.iter().any(|l| {
-                        l.hostname
-                            .as_deref()
-                            .is_some_and(|lh| hosts.iter().any(|h| hostname::intersects(lh, h)))
-                    })
-                {
-                    *multi_label = true;
-                }
-                ok
-            }
+        candidates.iter().copied().filter(|e| group_of(e) == group).collect();
+    let Some(first) = same_group.first().copied() else {
+        if let Some(ext) = candidates.first() {
+            group_mismatch(walk, p, ext);
         }
+        return broken;
     };
-    let on_port: Vec<&Obj<Extension>> =
-        same_group.iter().copied().filter(|e| matches_port(e, &mut multi_label)).collect();
-    let Some(ext) = on_port.first().copied() else {
-        let Some(ext) = same_group.first().copied() else { return Served { works: false, extension: None } };
-        let ext_listener = ext.view.spec.target_ref.section_name.clone().unwrap_or_default();
-        let ext_port = port_of(&ext_listener);
-        let field = format!("spec.parentRefs[{}]", eval.index);
-        walk.link(
-            &gw_ref,
-            "served by",
-            &ext.objref(),
-            LinkState::Fail,
+    let ext = match rule {
+        ExtensionRule::Listener => match same_group.iter().copied().find(|e| attaches(e, p).is_ok()) {
+            Some(ext) => ext,
+            None => {
+                listener_mismatch(walk, p, first, attaches(first, p).err().unwrap_or(Miss::Port));
+                return broken;
+            }
+        },
+        _ => first,
+    };
+    accept(walk, rule, ext, p.gw)
+}
+
+/// Extensions whose targetRef names this Gateway, and those that meant it but left
+/// targetRef.namespace out (G02: their own finding explains why they do not serve it).
+fn aimed_at<'s>(snap: &'s crate::snapshot::Snapshot, gw: &Obj<Gateway>) -> Vec<&'s Obj<Extension>> {
+    let meant = |e: &Obj<Extension>| {
+        let t = &e.view.spec.target_ref;
+        t.name == gw.meta.name
+            && t.namespace.as_deref().is_none_or(str::is_empty)
+            && e.meta.namespace == gw.meta.namespace
+    };
+    snap.extensions.values().map(|e| &**e).filter(|e| targets(e, gw) || meant(e)).collect()
+}
+
+/// The apiVersion of a new extension for the newest of `releases`.
+fn extension_api_version(releases: Releases) -> &'static str {
+    match releases.newest() {
+        Some(r) if r <= Release::V0_5_1 => "mcp.kagenti.com/v1alpha1",
+        Some(r) if r <= Release::V0_7_1 => "mcp.kuadrant.io/v1alpha1",
+        _ => "mcp.kuadrant.io/v1",
+    }
+}
+
+fn no_extension(walk: &mut Walk, rule: ExtensionRule, p: &Parent, placeholder: &ObjRef) {
+    let gw_ref = p.gw.objref();
+    let elsewhere: Vec<String> = walk
+        .snap()
+        .extensions
+        .values()
+        .map(|e| {
+            let t = &e.view.spec.target_ref;
+            format!("{} -> {}/{}", e.objref().ns_name(), t.namespace.as_deref().unwrap_or(""), t.name)
+        })
+        .collect();
+    let hint = if elsewhere.is_empty() {
+        "the input holds no MCPGatewayExtension".to_string()
+    } else {
+        format!("extensions in the input: {}", elsewhere.join(", "))
+    };
+    walk.link(
+        &gw_ref,
+        "served by",
+        placeholder,
+        LinkState::Fail,
+        "no MCPGatewayExtension targets this Gateway",
+    );
+    let section = match (rule, p.admitting.first()) {
+        (ExtensionRule::WholeGateway, _) => String::new(),
+        (_, l) => format!("    sectionName: {}\n", l.map_or("mcp", |l| l.name.as_str())),
+    };
+    let yaml = format!(
+        "apiVersion: {}\nkind: MCPGatewayExtension\nmetadata:\n  name: mcp-gateway-extension\n  namespace: {ns}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: Gateway\n    name: {}\n    namespace: {ns}\n{section}",
+        extension_api_version(walk.releases),
+        p.gw.meta.name,
+        ns = p.gw.meta.namespace,
+    );
+    let message = format!(
+        "no valid mcpgatewayextensions configured: no MCPGatewayExtension targets {gw_ref}, where HTTPRoute {} attaches ({hint})",
+        p.route.objref().ns_name()
+    );
+    let fix =
+        Fix::say(format!("Create an MCPGatewayExtension that targets {gw_ref}.")).target(placeholder.clone());
+    let finding = Finding::new(Code::NoExtensionForGateway, p.reg.objref(), "", message, fix.yaml(yaml));
+    walk.find(finding.at(p.reg.origin.as_ref()));
+}
+
+fn group_mismatch(walk: &mut Walk, p: &Parent, ext: &Obj<Extension>) {
+    let (gw_ref, group) = (p.gw.objref(), p.reg.view.0.group());
+    let evidence = format!("extension of group {}, registration of group {group}", group_of(ext));
+    walk.link(&gw_ref, "served by", &ext.objref(), LinkState::Fail, evidence);
+    let message = format!(
+        "{} serves {gw_ref}, but it belongs to {} while {} is {}: an extension only serves registrations of its own API group",
+        ext.objref(),
+        group_of(ext),
+        p.reg.objref(),
+        p.reg.api_version
+    );
+    let fix = Fix::say(
+        "Use the same API group for registration and extension (mcp.kuadrant.io/v1 for mcp-gateway v0.8+).",
+    );
+    let finding = Finding::new(Code::ExtensionGroupMismatch, p.reg.objref(), "apiVersion", message, fix);
+    walk.find(finding.at(p.reg.origin.as_ref()));
+}
+
+/// Why a route does not attach to an extension's listener (v0.5.1+).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Miss {
+    /// The parentRef's listener, or every listener its hostnames match, is on another port.
+    Port,
+    /// No sectionName, and no listener on the extension's port has a hostname: the controller
+    /// matches by hostname only and skips hostname-less listeners.
+    NoListenerHostname,
+    /// No sectionName, and the hostnames match a wildcard listener only across several labels.
+    MultiLabel,
+}
+
+fn port_of(gw: &Obj<Gateway>, name: &str) -> Option<i64> {
+    gw.view.spec.listeners.iter().find(|l| l.name == name).map(|l| l.port)
+}
+
+/// The controller's `httpRouteAttachesToListener` (§2.4): by the parentRef's sectionName (any
+/// listener on the extension listener's port), else by a route hostname matching the hostname of
+/// a listener on that port (exact, or `*.x` covering one label).
+fn attaches(ext: &Obj<Extension>, p: &Parent) -> Result<(), Miss> {
+    let gw = p.gw;
+    let port =
+        ext.view.spec.target_ref.section_name.as_deref().and_then(|s| port_of(gw, s)).ok_or(Miss::Port)?;
+    if let Some(section) = p.eval.parent_ref.section_name.as_deref() {
+        return if port_of(gw, section) == Some(port) { Ok(()) } else { Err(Miss::Port) };
+    }
+    let hosts = &p.route.view.spec.hostnames;
+    let named: Vec<&str> = gw
+        .view
+        .spec
+        .listeners
+        .iter()
+        .filter(|l| l.port == port)
+        .filter_map(|l| l.hostname.as_deref().filter(|h| !h.is_empty()))
+        .collect();
+    if named.iter().any(|lh| hosts.iter().any(|h| hostname::controller_matches(lh, h))) {
+        Ok(())
+    } else if named.iter().any(|lh| hosts.iter().any(|h| hostname::intersects(lh, h))) {
+        Err(Miss::MultiLabel)
+    } else if named.is_empty() {
+        Err(Miss::NoListenerHostname)
+    } else {
+        Err(Miss::Port)
+    }
+}
+
+fn listener_mismatch(walk: &mut Walk, p: &Parent, ext: &Obj<Extension>, miss: Miss) {
+    let (gw, route) = (p.gw, p.route);
+    let gw_ref = gw.objref();
+    let ext_listener = ext.view.spec.target_ref.section_name.clone().unwrap_or_default();
+    let ext_port = port_of(gw, &ext_listener);
+    let port_text = ext_port.map_or("?".into(), |p| p.to_string());
+    let route_ports: Vec<i64> = p.admitting.iter().map(|l| l.port).collect();
+    let evidence = format!(
+        "extension listener {ext_listener} (port {port_text}) is not the route's listener port {route_ports:?}"
+    );
+    walk.link(&gw_ref, "served by", &ext.objref(), LinkState::Fail, evidence);
+    let listeners = &gw.view.spec.listeners;
+    let same_port_listener = listeners
+        .iter()
+        .find(|l| Some(l.port) == ext_port && l.name != ext_listener)
+        .or(listeners.iter().find(|l| Some(l.port) == ext_port));
+    let section = same_port_listener.map_or(ext_listener.clone(), |l| l.name.clone());
+    let parent_yaml = format!(
+        "spec:\n  parentRefs:\n  - name: {}\n    namespace: {}\n    sectionName: {section}\n",
+        gw.meta.name, gw.meta.namespace
+    );
+    let (route_name, hosts) = (route.objref().ns_name(), route.view.spec.hostnames.join(", "));
+    let finding = match miss {
+        Miss::MultiLabel => Finding::new(
+            Code::ExtensionHostnameMultiLabel,
+            route.objref(),
+            "spec.hostnames",
             format!(
-                "extension listener {ext_listener} (port {}) is not the route's listener port {:?}",
-                ext_port.map_or("?".into(), |p| p.to_string()),
-                route_ports
+                "HTTPRoute {route_name} has no sectionName and its hostnames ({hosts}) match the wildcard of a listener on port {port_text} only across several labels; the controller's *.x match covers exactly one label (no matching mcpgatewayextensions for attached listener)"
             ),
-        );
-        let same_port_listener = gw
-            .view
-            .spec
-            .listeners
-            .iter()
-            .find(|l| Some(l.port) == ext_port && l.name != ext_listener)
-            .or(gw.view.spec.listeners.iter().find(|l| Some(l.port) == ext_port));
-        let finding = if multi_label {
-            Finding::new(
-                Code::ExtensionHostnameMultiLabel,
-                route.objref(),
-                "spec.hostnames",
-                format!(
-                    "HTTPRoute {} has no sectionName and its hostnames ({}) match the wildcard of a listener on port {} only across several labels; the controller's *.x match covers exactly one label (no matching mcpgatewayextensions for attached listener)",
-                    route.objref().ns_name(),
-                    route.view.spec.hostnames.join(", "),
-                    ext_port.unwrap_or_default()
-                ),
-                Fix::say(
-                    "Add sectionName to the parentRef, or use a hostname with one label under the wildcard.",
-                )
-                .yaml(format!(
-                    "spec:\n  parentRefs:\n  - name: {}\n    namespace: {}\n    sectionName: {}\n",
-                    gw.meta.name,
-                    gw.meta.namespace,
-                    same_port_listener.map_or(ext_listener.clone(), |l| l.name.clone())
-                )),
+            Fix::say(
+                "Add sectionName to the parentRef, or use a hostname with one label under the wildcard.",
             )
-        } else {
+            .yaml(parent_yaml),
+        ),
+        Miss::NoListenerHostname => Finding::new(
+            Code::NoExtensionForListener,
+            route.objref(),
+            format!("spec.parentRefs[{}]", p.eval.index),
+            format!(
+                "no matching mcpgatewayextensions for attached listener: HTTPRoute {route_name} has no sectionName, so the controller matches its hostnames ({hosts}) against the listeners on port {port_text} that {} serves, and none of them has a hostname (a listener without a hostname never matches)",
+                ext.objref()
+            ),
+            Fix::say(format!("Set sectionName: {section} on the parentRef.")).yaml(parent_yaml),
+        ),
+        Miss::Port => {
             let fix = match same_port_listener {
                 Some(l) => Fix::say(format!(
                     "Attach the route to listener {} (port {}), the port {} serves.",
@@ -225,62 +306,45 @@ pub fn serve(
                     l.port,
                     ext.objref()
                 ))
-                .yaml(format!(
-                    "spec:\n  parentRefs:\n  - name: {}\n    namespace: {}\n    sectionName: {}\n",
-                    gw.meta.name, gw.meta.namespace, l.name
-                )),
+                .yaml(parent_yaml),
                 None => Fix::say(format!(
                     "Target the route's listener with an MCPGatewayExtension, or attach the route to listener {ext_listener}."
                 )),
             };
+            let ports: Vec<String> = route_ports.iter().map(|p| p.to_string()).collect();
             Finding::new(
                 Code::NoExtensionForListener,
                 route.objref(),
-                field,
+                format!("spec.parentRefs[{}]", p.eval.index),
                 format!(
-                    "no matching mcpgatewayextensions for attached listener: HTTPRoute {} attaches to {gw_ref} on port(s) {}, but {} serves listener {ext_listener} on port {}",
-                    route.objref().ns_name(),
-                    route_ports.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "),
+                    "no matching mcpgatewayextensions for attached listener: HTTPRoute {route_name} attaches to {gw_ref} on port(s) {}, but {} serves listener {ext_listener} on port {port_text}",
+                    ports.join(", "),
                     ext.objref(),
-                    ext_port.map_or("?".into(), |p| p.to_string())
                 ),
                 fix,
             )
-        };
-        walk.find(finding.at(route.origin.as_ref()));
-        return Served { works: false, extension: None };
+        }
     };
+    walk.find(finding.at(route.origin.as_ref()));
+}
+
+/// The extension serves the parent: records the link and the extension's own problems.
+fn accept(walk: &mut Walk, rule: ExtensionRule, ext: &Obj<Extension>, gw: &Obj<Gateway>) -> Served {
     let ext_ref = ext.objref();
-    let listener = ext.view.spec.target_ref.section_name.clone().unwrap_or_default();
+    let evidence = match rule {
+        ExtensionRule::WholeGateway => {
+            "serves every listener of the Gateway (mcp-gateway v0.5.0)".to_string()
+        }
+        _ => {
+            let listener = ext.view.spec.target_ref.section_name.clone().unwrap_or_default();
+            let port = port_of(gw, &listener).map_or("?".into(), |p| p.to_string());
+            format!("listener {listener}, port {port}")
+        }
+    };
     let at = walk.chain.len();
-    walk.link(
-        &gw_ref,
-        "served by",
-        &ext_ref,
-        LinkState::Ok,
-        format!("listener {listener}, port {}", port_of(&listener).map_or("?".into(), |p| p.to_string())),
-    );
-    let mut problems = extension_problems(walk, ext, gw);
-    if let Some(class) = crate::graph::get(&walk.snap().gateway_classes, "", &gw.view.spec.gateway_class_name)
-        && !class.view.spec.controller_name.contains("istio")
-    {
-        problems.push(
-            Finding::new(
-                Code::GatewayNotIstio,
-                gw.objref(),
-                "spec.gatewayClassName",
-                format!(
-                    "{} uses GatewayClass {} (controller {}), which ignores the Istio EnvoyFilter {} relies on: MCP traffic is not routed through the broker",
-                    gw.objref(),
-                    class.meta.name,
-                    class.view.spec.controller_name,
-                    ext_ref
-                ),
-                Fix::say("Serve MCP through a Gateway of an Istio GatewayClass.").yaml("spec:\n  gatewayClassName: istio\n"),
-            )
-            .at(gw.origin.as_ref()),
-        );
-    }
+    walk.link(&gw.objref(), "served by", &ext_ref, LinkState::Ok, evidence);
+    let mut problems = extension_problems(walk, rule, ext, gw);
+    problems.extend(not_istio(walk, ext, gw));
     let works = !problems.iter().any(|f| f.severity == crate::diagnose::Severity::Error);
     if !problems.is_empty()
         && let Some(link) = walk.chain.get_mut(at)
@@ -291,8 +355,34 @@ pub fn serve(
     Served { works, extension: Some(ext_ref) }
 }
 
+/// A Gateway of a GatewayClass whose controller is not Istio ignores the extension's EnvoyFilter.
+fn not_istio(walk: &Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) -> Option<Finding> {
+    let class = crate::graph::get(&walk.snap().gateway_classes, "", &gw.view.spec.gateway_class_name)?;
+    let controller = &class.view.spec.controller_name;
+    if controller.contains("istio") {
+        return None;
+    }
+    let message = format!(
+        "{} uses GatewayClass {} (controller {controller}), which ignores the Istio EnvoyFilter {} relies on: MCP traffic is not routed through the broker",
+        gw.objref(),
+        class.meta.name,
+        ext.objref()
+    );
+    let fix = Fix::say("Serve MCP through a Gateway of an Istio GatewayClass.")
+        .yaml("spec:\n  gatewayClassName: istio\n");
+    Some(
+        Finding::new(Code::GatewayNotIstio, gw.objref(), "spec.gatewayClassName", message, fix)
+            .at(gw.origin.as_ref()),
+    )
+}
+
 /// Everything that keeps an extension from working, as findings on the extension.
-fn extension_problems(walk: &mut Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) -> Vec<Finding> {
+fn extension_problems(
+    walk: &mut Walk,
+    rule: ExtensionRule,
+    ext: &Obj<Extension>,
+    gw: &Obj<Gateway>,
+) -> Vec<Finding> {
     let me = ext.objref();
     let origin = ext.origin.as_ref();
     let t = &ext.view.spec.target_ref;
@@ -310,9 +400,15 @@ fn extension_problems(walk: &mut Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) 
             .at(origin),
         );
     }
-    let listener =
-        t.section_name.as_deref().and_then(|s| gw.view.spec.listeners.iter().find(|l| l.name == s));
+    // v0.5.0 extensions have no sectionName: they serve the whole Gateway.
+    let by_listener = rule == ExtensionRule::Listener;
+    let listener = t
+        .section_name
+        .as_deref()
+        .filter(|_| by_listener)
+        .and_then(|s| gw.view.spec.listeners.iter().find(|l| l.name == s));
     match (t.section_name.as_deref(), listener) {
+        _ if !by_listener => {}
         (None, _) => out.push(
             Finding::new(
                 Code::ExtensionListenerInvalid,
@@ -439,8 +535,10 @@ fn extension_problems(walk: &mut Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) 
     let older = |other: &Obj<Extension>| {
         (other.meta.creation_timestamp(), &other.meta.name) < (ext.meta.creation_timestamp(), &ext.meta.name)
     };
-    if let Some(other) =
-        in_namespace(&walk.snap().extensions, ext_ns).find(|o| o.meta.name != ext.meta.name && older(o))
+    // Only extensions of one API group compete: a controller does not see the other group's.
+    let rival = |o: &Obj<Extension>| group_of(o) == group_of(ext) && older(o);
+    if let Some(other) = in_namespace(&walk.snap().extensions, ext_ns)
+        .find(|o| by_listener && o.meta.name != ext.meta.name && rival(o))
     {
         out.push(
             Finding::new(
@@ -458,7 +556,7 @@ fn extension_problems(walk: &mut Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) 
         let clash = walk.snap().extensions.values().find(|o| {
             o.objref() != me
                 && targets(o, gw)
-                && older(o)
+                && rival(o)
                 && o.view
                     .spec
                     .target_ref

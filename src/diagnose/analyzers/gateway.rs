@@ -33,7 +33,7 @@ pub fn parents<'s>(
     let mut results = Vec::new();
     let mut buffers = Vec::new();
     for eval in evals {
-        let mut sub = Walk::new(walk.graph, walk.shared);
+        let mut sub = walk.fork(walk.releases);
         let result = parent(&mut sub, reg, route, eval);
         buffers.push((result.works, sub));
         results.push(result);
@@ -168,7 +168,8 @@ fn parent<'s>(
         let admitting: Vec<&Listener> = eval.admitting();
         if let Some(gw) = result.gateway {
             listener_status(walk, route, gw, &admitting);
-            let served = extension::serve(walk, reg, route, &eval, gw, &admitting);
+            let parent = extension::Parent { reg, route, eval: &eval, gw, admitting: &admitting };
+            let served = extension::serve(walk, &parent);
             result.works = served.works;
             result.extension = served.extension;
         }

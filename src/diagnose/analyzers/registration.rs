@@ -4,7 +4,7 @@
 use crate::diagnose::{Code, Finding, Fix, LinkState, Scope, Walk};
 use crate::graph::get;
 use crate::model::objref::GATEWAY_GROUP;
-use crate::model::{Generation, HttpRoute, Kind, ObjRef};
+use crate::model::{HttpRoute, Kind, ObjRef, Release, Releases};
 use crate::snapshot::{Obj, RegistrationObj, Snapshot};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,7 +15,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
     let me = reg.objref();
     let origin = reg.origin.as_ref();
     let mut state = LinkState::Ok;
-    let mut notes = vec![format!("{} ({})", reg.api_version, generation.releases())];
+    let mut notes = vec![format!("{} (mcp-gateway {})", reg.api_version, walk.releases)];
 
     if generation.group() == "mcp.kagenti.com"
         && walk.snap().api_versions.values().flatten().any(|v| v.starts_with("mcp.kuadrant.io/"))
@@ -38,19 +38,22 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
             .at(origin),
         );
     }
-    if generation.group() == "mcp.kuadrant.io" && r.spec.tool_prefix.is_some() {
+    let (pruned, kept) = walk.split(|r| r.prefix_field() == "prefix");
+    if let (Some(tp), false) = (r.spec.tool_prefix.as_deref(), pruned.is_empty()) {
         state = LinkState::Warn;
-        let tp = r.spec.tool_prefix.as_deref().unwrap_or_default();
-        let when = match generation {
-            Generation::KuadrantV1 => "mcp.kuadrant.io/v1 has no toolPrefix field".to_string(),
-            _ => "mcp-gateway v0.7 renamed it to prefix (v0.6 still reads toolPrefix)".to_string(),
+        let kept = if kept.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (on {kept} toolPrefix is the field: pass --mcp-gateway-version if you know the release)"
+            )
         };
         walk.find(
             Finding::new(
                 Code::ToolPrefixPruned,
                 me.clone(),
                 "spec.toolPrefix",
-                format!("{me} sets spec.toolPrefix {tp:?}: {when}, so the API server prunes it and the tools are federated without a prefix"),
+                format!("{me} sets spec.toolPrefix {tp:?}: mcp-gateway {pruned} renamed it to spec.prefix, so the API server prunes it and the tools are federated without a prefix{kept}"),
                 Fix::say("Rename spec.toolPrefix to spec.prefix.").yaml(format!("spec:\n  prefix: {tp}\n")),
             )
             .at(origin),
@@ -58,10 +61,12 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
     }
     if let Some(p) = &r.spec.prefix
         && !valid_prefix(p)
+        && !pruned.is_empty()
     {
-        state = LinkState::Fail;
+        state = if kept.is_empty() { LinkState::Fail } else { LinkState::Warn };
         let suggestion = suggest_prefix(p);
-        walk.find(
+        walk.find_on(
+            pruned,
             Finding::new(
                 Code::PrefixInvalid,
                 me.clone(),
@@ -75,7 +80,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
             .at(origin),
         );
     }
-    if r.spec.state.as_deref() == Some("Disabled") {
+    if r.spec.state.as_deref() == Some("Disabled") && walk.releases.iter().any(|r| r.has_state()) {
         state = state.max_with(LinkState::Warn);
         walk.find(
             Finding::new(
@@ -321,12 +326,12 @@ pub fn not_found(snap: &Snapshot, scope: &Scope, name: &str) -> Finding {
 
 /// Reports registrations that share a prefix on the same extension (the oldest keeps it).
 pub fn prefix_conflicts(
-    served_by: &[(Option<Arc<ObjRef>>, &RegistrationObj)],
+    served_by: &[(Option<Arc<ObjRef>>, &RegistrationObj, Releases)],
     servers: &mut [(&RegistrationObj, Walk)],
 ) {
     let mut by_key: BTreeMap<(&ObjRef, &str), Vec<&RegistrationObj>> = BTreeMap::new();
-    for (ext, reg) in served_by {
-        let (Some(ext), Some(prefix)) = (ext, effective_prefix(reg)) else { continue };
+    for (ext, reg, releases) in served_by {
+        let (Some(ext), Some(prefix)) = (ext, effective_prefix(reg, *releases)) else { continue };
         by_key.entry((ext, prefix)).or_default().push(reg);
     }
     for ((ext, prefix), mut regs) in by_key {
@@ -345,35 +350,51 @@ pub fn prefix_conflicts(
         for loser in rest {
             let me = loser.objref();
             if let Some((_, walk)) = servers.iter_mut().find(|(r, _)| r.objref() == me) {
-                walk.link(
-                    &me,
-                    "prefix",
-                    &winner,
-                    LinkState::Fail,
-                    format!("prefix {prefix:?} already used on {ext}"),
-                );
-                walk.find(
-                    Finding::new(
-                        Code::PrefixConflict,
-                        me.clone(),
-                        "spec.prefix",
-                        format!("{me}: conflict: prefix {prefix:?} is already used by {winner} in the same MCPGatewayExtension {}", ext.ns_name()),
-                        Fix::say("Give this registration its own prefix (changing a set prefix needs delete and re-create).")
-                            .yaml(format!("spec:\n  prefix: {}_\n", loser.meta.name.replace('-', "_"))),
-                    )
-                    .at(loser.origin.as_ref()),
-                );
+                prefix_conflict(walk, loser, &winner, ext, prefix);
             }
         }
     }
 }
 
-/// The prefix the controller of this generation actually sees.
-pub fn effective_prefix(reg: &RegistrationObj) -> Option<&str> {
-    let (generation, r) = (&reg.view.0, &reg.view.1);
-    match generation {
-        Generation::KuadrantV1 => r.spec.prefix.as_deref(),
-        _ => r.effective_prefix(),
+/// Only main's controller refuses a duplicate prefix (reason PrefixConflict); earlier releases
+/// accept both registrations and their tools of the same name collide in the broker (§2.6).
+fn prefix_conflict(walk: &mut Walk, loser: &RegistrationObj, winner: &ObjRef, ext: &ObjRef, prefix: &str) {
+    let me = loser.objref();
+    let refused = Releases::only(Release::Main);
+    let message = if walk.releases.contains(Release::Main) {
+        format!(
+            "{me}: conflict: prefix {prefix:?} is already used by {winner} in the same MCPGatewayExtension {}",
+            ext.ns_name()
+        )
+    } else {
+        format!(
+            "{me} uses prefix {prefix:?} like {winner} in the same MCPGatewayExtension {}: mcp-gateway {} serves both, and tools of the same name collide in the broker",
+            ext.ns_name(),
+            walk.releases
+        )
+    };
+    let fix =
+        Fix::say("Give this registration its own prefix (changing a set prefix needs delete and re-create).")
+            .yaml(format!("spec:\n  prefix: {}_\n", loser.meta.name.replace('-', "_")));
+    let finding =
+        Finding::new(Code::PrefixConflict, me.clone(), "spec.prefix", message, fix).at(loser.origin.as_ref());
+    let finding = match walk.lower(refused, finding.clone()) {
+        Some(f) => f,
+        None => finding.severity(crate::diagnose::Severity::Warning),
+    };
+    let state =
+        if finding.severity == crate::diagnose::Severity::Error { LinkState::Fail } else { LinkState::Warn };
+    walk.link(&me, "prefix", winner, state, format!("prefix {prefix:?} already used on {ext}"));
+    walk.find(finding);
+}
+
+/// The prefix the controller of the newest of `releases` sees (`toolPrefix` up to v0.6.1,
+/// `prefix` after).
+pub fn effective_prefix(reg: &RegistrationObj, releases: Releases) -> Option<&str> {
+    let spec = &reg.view.1.spec;
+    match releases.newest().map(Release::prefix_field) {
+        Some("toolPrefix") => spec.tool_prefix.as_deref(),
+        _ => spec.prefix.as_deref(),
     }
     .filter(|p| !p.is_empty())
 }

@@ -1,8 +1,8 @@
 //! The HTTPRoute's shape as the mcp-gateway controller requires it: one rule, one backendRef, at
 //! least one hostname, at least one parentRef.
 
-use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
-use crate::model::HttpRoute;
+use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
+use crate::model::{HttpRoute, Release};
 use crate::snapshot::{Obj, RegistrationObj};
 
 /// Checks the route's shape.
@@ -15,6 +15,16 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
     let mut find = |code, field: &str, message: String, fix: Fix| {
         problems.push(Finding::new(code, me.clone(), field, message, fix).at(origin));
     };
+    // Up to v0.4.1 the controller serves the first rule's first backendRef and ignores the rest;
+    // from v0.4.2 it rejects the route (§2.2).
+    let (strict, lenient) = walk.split(Release::one_rule_one_backend);
+    let mut extra = Vec::new();
+    let supports = |unsupported: &str| match strict.is_empty() {
+        true => format!(
+            "mcp-gateway {lenient} serves the first rule's first backendRef and silently ignores the rest"
+        ),
+        false => format!("the controller supports exactly one ({unsupported}, which is unsupported)"),
+    };
     if backends == 0 {
         find(
             Code::RouteNoBackendRefs,
@@ -26,28 +36,27 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
         );
     }
     if spec.rules.len() > 1 {
-        find(
+        extra.push(Finding::new(
             Code::RouteMultipleRules,
+            me.clone(),
             "spec.rules",
-            format!(
-                "HTTPRoute {} has {} rules; the controller supports exactly one (> 1 rule, which is unsupported)",
-                me.ns_name(),
-                spec.rules.len()
-            ),
+            format!("HTTPRoute {} has {} rules; {}", me.ns_name(), spec.rules.len(), supports("> 1 rule")),
             Fix::say("Split the route: one HTTPRoute and one registration per MCP server."),
-        );
+        ));
     }
     if let Some((i, rule)) = spec.rules.iter().enumerate().find(|(_, r)| r.backend_refs.len() > 1) {
-        find(
+        extra.push(Finding::new(
             Code::RouteMultipleBackendRefs,
-            &format!("spec.rules[{i}].backendRefs"),
+            me.clone(),
+            format!("spec.rules[{i}].backendRefs"),
             format!(
-                "rule {i} of HTTPRoute {} has {} backendRefs; the controller supports exactly one (> 1 backend reference, which is unsupported)",
+                "rule {i} of HTTPRoute {} has {} backendRefs; {}",
                 me.ns_name(),
-                rule.backend_refs.len()
+                rule.backend_refs.len(),
+                supports("> 1 backend reference")
             ),
             Fix::say("Keep one backendRef; give other backends their own route and registration."),
-        );
+        ));
     }
     if spec.hostnames.is_empty() {
         let suggestion = format!("{}.mcp.local", route.meta.name);
@@ -68,6 +77,13 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
                 .yaml("spec:\n  parentRefs:\n  - name: mcp-gateway\n    namespace: gateway-system\n    sectionName: mcps\n"),
         );
     }
+    for f in extra {
+        let f = f.at(origin);
+        problems.extend(match strict.is_empty() {
+            false => walk.lower(strict, f),
+            true => Some(f.severity(Severity::Warning)),
+        });
+    }
     let _ = reg;
     let evidence = format!(
         "{} rule(s), {backends} backendRef(s), {} hostname(s), {} parentRef(s)",
@@ -75,7 +91,11 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
         spec.hostnames.len(),
         spec.parent_refs.len()
     );
-    let state = if problems.is_empty() { LinkState::Ok } else { LinkState::Fail };
+    let state = match problems.iter().map(|f| f.severity).max() {
+        None => LinkState::Ok,
+        Some(Severity::Error) => LinkState::Fail,
+        Some(_) => LinkState::Warn,
+    };
     walk.link(&me, "shape", &me, state, evidence);
     problems.into_iter().for_each(|f| walk.find(f));
 }

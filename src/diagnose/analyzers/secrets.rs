@@ -1,10 +1,11 @@
 //! The credential and CA Secrets a registration names: existence in the registration's namespace,
 //! the label its generation's controller requires, and the key. Only key names are ever read.
 
-use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
+use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
 use crate::graph::get;
 use crate::model::registration::SecretKeyRef;
-use crate::model::{Kind, ObjRef};
+use crate::model::release::RELEASES;
+use crate::model::{Kind, ObjRef, Release};
 use crate::snapshot::RegistrationObj;
 
 /// Checks `credentialRef` and `caCertSecretRef`.
@@ -23,8 +24,9 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
     let ns = &reg.meta.namespace;
     let secret_ref = ObjRef::secret(ns, &r.name);
     let key = r.key.as_deref().filter(|k| !k.is_empty()).unwrap_or(default_key);
-    let labels = reg.view.0.secret_labels();
-    let label = reg.view.0.secret_label();
+    let required = |r: Release| if field == "caCertSecretRef" { r.ca_label() } else { r.credential_label() };
+    let newest = walk.releases.newest().unwrap_or(Release::Main);
+    let label = required(newest).or(Release::Main.credential_label()).unwrap_or_default();
     let origin = reg.origin.as_ref();
     if walk.malformed_link(&me, field, Kind::Secret, ns, &r.name)
         || walk.blocked_link(&me, field, &secret_ref, Kind::Secret, ns, &r.name)
@@ -66,24 +68,26 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
         return;
     };
     let mut problems = Vec::new();
-    if !labels.iter().any(|l| secret.meta.labels.get(l).is_some_and(|v| v == "true")) {
-        let has_old = ["mcp.kagenti.com/credential", "mcp.kuadrant.io/credential", "mcp.kuadrant.io/secret"]
+    let has = |l: &str| secret.meta.labels.get(l).is_some_and(|v| v == "true");
+    let (broken, _) = walk.split(|r| required(r).is_some_and(|l| !has(l)));
+    if let Some(label) = broken.newest().and_then(required) {
+        let other = RELEASES
             .iter()
-            .find(|l| secret.meta.labels.contains_key(l) && !labels.contains(l));
-        let hint = has_old.map_or(String::new(), |l| {
+            .filter_map(|r| r.credential_label())
+            .find(|l| *l != label && secret.meta.labels.contains_key(l));
+        let hint = other.map_or(String::new(), |l| {
             format!(" (it carries {l}, the label of another mcp-gateway release)")
         });
-        problems.push(
-            Finding::new(
-                Code::SecretLabelMissing,
-                secret_ref.clone(),
-                "metadata.labels",
-                format!("{what} {} is missing required label {}=true{hint}", r.name, label),
-                Fix::say(format!("Label the Secret {}=true.", label))
-                    .command(format!("kubectl label secret {} -n {ns} {}=true", r.name, label)),
-            )
-            .at(secret.origin.as_ref()),
-        );
+        let finding = Finding::new(
+            Code::SecretLabelMissing,
+            secret_ref.clone(),
+            "metadata.labels",
+            format!("{what} {} is missing required label {}=true{hint}", r.name, label),
+            Fix::say(format!("Label the Secret {}=true.", label))
+                .command(format!("kubectl label secret {} -n {ns} {}=true", r.name, label)),
+        )
+        .at(secret.origin.as_ref());
+        problems.extend(walk.lower(broken, finding));
     }
     if !secret.view.keys.iter().any(|k| k == key) {
         let keys = if secret.view.keys.is_empty() { "none".to_string() } else { secret.view.keys.join(", ") };
@@ -101,7 +105,11 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
             .at(origin),
         );
     }
-    let state = if problems.is_empty() { LinkState::Ok } else { LinkState::Fail };
+    let state = match problems.iter().map(|f| f.severity).max() {
+        None => LinkState::Ok,
+        Some(Severity::Error) => LinkState::Fail,
+        Some(_) => LinkState::Warn,
+    };
     let evidence = if problems.is_empty() {
         format!("labelled, has key {key}")
     } else {
