@@ -40,7 +40,8 @@ impl Detected {
     pub fn line(&self) -> String {
         match self.evidence.first() {
             Some(e) if self.candidates.iter().count() == 1 => {
-                format!("mcp-gateway release: {} (from {e})", self.candidates)
+                let basis = e.split(" → ").next().unwrap_or(e);
+                format!("mcp-gateway release: {} (from {basis})", self.candidates)
             }
             _ => format!(
                 "mcp-gateway release: one of {} (what was read does not tell them apart; --mcp-gateway-version pins it)",
@@ -86,10 +87,10 @@ pub fn detect(
         let both = candidates.and(clue.releases);
         if both.is_empty() {
             evidence
-                .push(format!("{} ({}; set aside: it contradicts the above)", clue.evidence, clue.releases));
+                .push(format!("{} → {} (set aside: it contradicts the above)", clue.evidence, clue.releases));
         } else {
             candidates = both;
-            evidence.push(format!("{} ({})", clue.evidence, clue.releases));
+            evidence.push(format!("{} → {}", clue.evidence, clue.releases));
         }
     }
     if evidence.is_empty() {

@@ -115,6 +115,9 @@ fn serve_by(walk: &mut Walk, rule: ExtensionRule, p: &Parent) -> Served {
     let ext = match rule {
         ExtensionRule::Listener => match same_group.iter().copied().find(|e| attaches(e, p).is_ok()) {
             Some(ext) => ext,
+            // Without sectionName (a v0.5.0 extension) the extension itself is invalid: its own
+            // finding says so.
+            None if first.view.spec.target_ref.section_name.is_none() => first,
             None => {
                 listener_mismatch(walk, p, first, attaches(first, p).err().unwrap_or(Miss::Port));
                 return broken;
@@ -335,6 +338,7 @@ fn accept(walk: &mut Walk, rule: ExtensionRule, ext: &Obj<Extension>, gw: &Obj<G
         ExtensionRule::WholeGateway => {
             "serves every listener of the Gateway (mcp-gateway v0.5.0)".to_string()
         }
+        _ if ext.view.spec.target_ref.section_name.is_none() => "no spec.targetRef.sectionName".to_string(),
         _ => {
             let listener = ext.view.spec.target_ref.section_name.clone().unwrap_or_default();
             let port = port_of(gw, &listener).map_or("?".into(), |p| p.to_string());
