@@ -281,7 +281,11 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
             (Source { mode: "cluster", context: Some(context), server: Some(server), files: None }, apis)
         }
     };
-    let how = if source.mode == "cluster" { release::Apis::Served } else { release::Apis::Used };
+    let how = if source.mode == "cluster" {
+        crate::model::release::Apis::Served
+    } else {
+        crate::model::release::Apis::Used
+    };
     let detected = release::detect(snap, &apis, how, scope.release);
     let selected: Vec<&RegistrationObj> =
         snap.registrations.values().map(|r| &**r).filter(|r| scope.selects(r)).collect();

@@ -4,7 +4,7 @@
 //! first; one that contradicts the stronger ones (an old CRD that lingers after an upgrade) is
 //! set aside and said so.
 
-use crate::model::release::{Clue, Release, Releases, Strength};
+use crate::model::release::{Apis, Clue, Release, Releases, Strength, api_clues, narrow};
 use crate::model::{Condition, Generation, Meta};
 use crate::snapshot::Snapshot;
 use serde::Serialize;
@@ -51,15 +51,6 @@ impl Detected {
     }
 }
 
-/// Where the API versions come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Apis {
-    /// Discovery: the list of served versions is complete.
-    Served,
-    /// The objects in the input: a version not seen may still be served.
-    Used,
-}
-
 /// Works out the candidate releases of the input.
 pub fn detect(
     snap: &Snapshot,
@@ -78,79 +69,8 @@ pub fn detect(
     clues.extend(snap.release_clues.iter().cloned());
     clues.extend(api_clues(apis, how));
     clues.extend(written_clues(snap));
-    // Strongest first; within a strength, the newest API first (old CRDs and objects linger).
-    clues.sort_by_key(|c| (c.strength, std::cmp::Reverse(c.releases.newest())));
-    clues.dedup();
-    let mut candidates = Releases::ALL;
-    let mut evidence = Vec::new();
-    for clue in clues {
-        let both = candidates.and(clue.releases);
-        if both.is_empty() {
-            evidence
-                .push(format!("{} → {} (set aside: it contradicts the above)", clue.evidence, clue.releases));
-        } else {
-            candidates = both;
-            evidence.push(format!("{} → {}", clue.evidence, clue.releases));
-        }
-    }
-    if evidence.is_empty() {
-        evidence.push("nothing in the input tells the release".into());
-    }
+    let (candidates, evidence) = narrow(clues);
     Detected { candidates, evidence }
-}
-
-/// The releases that serve an MCP `apiVersion` and kind.
-fn api_releases(api_version: &str, kind: &str) -> Option<Releases> {
-    if let Some(generation) = Generation::of(api_version, kind) {
-        return Some(generation.releases());
-    }
-    (kind == "MCPGatewayExtension").then_some(())?;
-    Some(match api_version {
-        "mcp.kagenti.com/v1alpha1" => Releases::range(V0_4_2, V0_5_1),
-        "mcp.kuadrant.io/v1alpha1" => Releases::range(V0_6_0, V0_9_0),
-        "mcp.kuadrant.io/v1" => Releases::from(V0_8_0),
-        _ => return None,
-    })
-}
-
-/// Clues from the API versions of the MCP kinds. Served (discovery) versions are complete, so
-/// `mcp.kuadrant.io` serving v1 without v1alpha1 means main, and v1alpha1 alone v0.6.0–v0.7.1.
-fn api_clues(apis: &BTreeMap<String, Vec<String>>, how: Apis) -> Vec<Clue> {
-    let mut out = Vec::new();
-    for kind in ["MCPServerRegistration", "MCPServer", "MCPGatewayExtension"] {
-        let versions = apis.get(kind).map(Vec::as_slice).unwrap_or_default();
-        let (kuadrant, other): (Vec<&String>, Vec<&String>) =
-            versions.iter().partition(|v| v.starts_with("mcp.kuadrant.io/"));
-        let verb = if how == Apis::Served { "the API server serves" } else { "the input holds" };
-        for v in other {
-            if let Some(releases) = api_releases(v, kind) {
-                out.push(Clue { releases, evidence: format!("{verb} {v} {kind}"), strength: Strength::Api });
-            }
-        }
-        if kuadrant.is_empty() {
-            continue;
-        }
-        let releases = match how {
-            Apis::Used => {
-                kuadrant.iter().filter_map(|v| api_releases(v, kind)).fold(Releases::ALL, Releases::and)
-            }
-            Apis::Served => {
-                let has = |v: &str| kuadrant.iter().any(|k| k.ends_with(v));
-                match (has("/v1"), has("/v1alpha1")) {
-                    (true, true) => Releases::range(V0_8_0, V0_9_0),
-                    (true, false) => Releases::only(Main),
-                    _ => Releases::range(V0_6_0, V0_7_1),
-                }
-            }
-        };
-        let list: Vec<&str> = kuadrant.iter().map(|s| s.as_str()).collect();
-        out.push(Clue {
-            releases,
-            evidence: format!("{verb} {} {kind}", list.join(" and ")),
-            strength: Strength::Api,
-        });
-    }
-    out
 }
 
 /// A fact a controller writes, and the releases that write it (§3c).

@@ -5,6 +5,7 @@
 
 use super::registration::Generation;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// One upstream tag of Kuadrant/mcp-gateway, oldest first; `Main` is unreleased code.
@@ -396,6 +397,140 @@ fn controller_clue(deploy: &Value) -> Option<Clue> {
     Some(Clue { releases, evidence: format!("{what} runs {image}"), strength: Strength::Controller })
 }
 
+/// Where the API versions come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Apis {
+    /// Discovery: the list of served versions is complete.
+    Served,
+    /// The objects in the input: a version not seen may still be served.
+    Used,
+}
+
+/// The releases that serve an MCP `apiVersion` and kind.
+fn api_releases(api_version: &str, kind: &str) -> Option<Releases> {
+    if let Some(generation) = Generation::of(api_version, kind) {
+        return Some(generation.releases());
+    }
+    (kind == "MCPGatewayExtension").then_some(())?;
+    Some(match api_version {
+        "mcp.kagenti.com/v1alpha1" => Releases::range(V0_4_2, V0_5_1),
+        "mcp.kuadrant.io/v1alpha1" => Releases::range(V0_6_0, V0_9_0),
+        "mcp.kuadrant.io/v1" => Releases::from(V0_8_0),
+        _ => return None,
+    })
+}
+
+/// Clues from the API versions of the MCP kinds. Served (discovery) versions are complete, so
+/// `mcp.kuadrant.io` serving v1 without v1alpha1 means main, and v1alpha1 alone v0.6.0–v0.7.1.
+pub fn api_clues(apis: &BTreeMap<String, Vec<String>>, how: Apis) -> Vec<Clue> {
+    let mut out = Vec::new();
+    for kind in ["MCPServerRegistration", "MCPServer", "MCPGatewayExtension"] {
+        let versions = apis.get(kind).map(Vec::as_slice).unwrap_or_default();
+        let (kuadrant, other): (Vec<&String>, Vec<&String>) =
+            versions.iter().partition(|v| v.starts_with("mcp.kuadrant.io/"));
+        let verb = if how == Apis::Served { "the API server serves" } else { "the input holds" };
+        for v in other {
+            if let Some(releases) = api_releases(v, kind) {
+                out.push(Clue { releases, evidence: format!("{verb} {v} {kind}"), strength: Strength::Api });
+            }
+        }
+        if kuadrant.is_empty() {
+            continue;
+        }
+        // Only the registration CRD's served versions are documented release by release (§1).
+        let releases = if how == Apis::Served && kind == "MCPServerRegistration" {
+            let has = |v: &str| kuadrant.iter().any(|k| k.ends_with(v));
+            match (has("/v1"), has("/v1alpha1")) {
+                (true, true) => Releases::range(V0_8_0, V0_9_0),
+                (true, false) => Releases::only(Main),
+                _ => Releases::range(V0_6_0, V0_7_1),
+            }
+        } else {
+            kuadrant.iter().filter_map(|v| api_releases(v, kind)).fold(Releases::ALL, Releases::and)
+        };
+        let list: Vec<&str> = kuadrant.iter().map(|s| s.as_str()).collect();
+        out.push(Clue {
+            releases,
+            evidence: format!("{verb} {} {kind}", list.join(" and ")),
+            strength: Strength::Api,
+        });
+    }
+    out
+}
+
+/// Applies clues strongest first (within a strength, the newest API first: old CRDs and
+/// objects linger after an upgrade); a clue that contradicts the stronger ones is set aside and
+/// said so. Returns the candidates and the evidence, one line per clue.
+pub fn narrow(mut clues: Vec<Clue>) -> (Releases, Vec<String>) {
+    clues.sort_by_key(|c| (c.strength, std::cmp::Reverse(c.releases.newest())));
+    clues.dedup();
+    let mut candidates = Releases::ALL;
+    let mut evidence = Vec::new();
+    for clue in clues {
+        let both = candidates.and(clue.releases);
+        if both.is_empty() {
+            evidence
+                .push(format!("{} → {} (set aside: it contradicts the above)", clue.evidence, clue.releases));
+        } else {
+            candidates = both;
+            evidence.push(format!("{} → {}", clue.evidence, clue.releases));
+        }
+    }
+    if evidence.is_empty() {
+        evidence.push("nothing read tells the release".into());
+    }
+    (candidates, evidence)
+}
+
+/// The rules the doctor applies differently between releases, as one comparable value.
+fn rules(r: Release) -> impl PartialEq {
+    (
+        r.extension_rule(),
+        r.credential_label(),
+        r.one_rule_one_backend(),
+        r.prefix_field(),
+        r.ready_reflects_broker(),
+        r.has_state(),
+        r == Main,
+    )
+}
+
+impl Releases {
+    /// Whether the doctor applies the same rules on every release of the set.
+    pub fn same_rules(self) -> bool {
+        let mut all = self.iter().map(rules);
+        all.next().is_none_or(|first| all.all(|r| r == first))
+    }
+}
+
+/// The CRD whose schema tells apart the candidates' releases (§3e), when their rules differ.
+pub fn crd_to_read(candidates: Releases) -> Option<&'static str> {
+    const SPLITS: [(&str, Release, Release); 3] = [
+        ("mcpservers.mcp.kagenti.com", V0_1, V0_4_1),
+        ("mcpgatewayextensions.mcp.kagenti.com", V0_4_2, V0_5_1),
+        ("mcpserverregistrations.mcp.kuadrant.io", V0_6_0, Main),
+    ];
+    if candidates.same_rules() {
+        return None;
+    }
+    let covers = |from, to| candidates.minus(Releases::range(from, to)).is_empty();
+    SPLITS.iter().find(|(_, from, to)| covers(*from, *to)).map(|(name, ..)| *name)
+}
+
+/// Whether only the controller Deployment tells the candidates apart: they hold two releases
+/// with byte-identical CRDs (§0) on which the doctor's rules differ (v0.4.2 and v0.5.0).
+pub fn controller_tells_apart(candidates: Releases) -> bool {
+    const TWINS: [(Release, Release); 3] = [(V0_4_2, V0_5_0), (V0_7_0, V0_7_1), (V0_8_0, V0_9_0)];
+    TWINS.iter().any(|(a, b)| {
+        let pair = Releases::only(*a).or(Releases::only(*b));
+        candidates.and(pair) == pair && !pair.same_rules()
+    })
+}
+
+/// The label selector of the kustomize controller Deployment (`app=mcp-controller`, every
+/// release).
+pub const CONTROLLER_SELECTOR: &str = "app=mcp-controller";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,6 +571,23 @@ mod tests {
         assert!(!V0_4_1.one_rule_one_backend() && V0_4_2.one_rule_one_backend());
         assert_eq!((V0_6_1.prefix_field(), V0_7_0.prefix_field()), ("toolPrefix", "prefix"));
         assert!(V0_8_0.serves(Generation::KuadrantV1alpha1) && !Main.serves(Generation::KuadrantV1alpha1));
+    }
+
+    #[test]
+    fn reads_are_planned_only_where_rules_differ() {
+        assert_eq!(crd_to_read(Releases::range(V0_8_0, V0_9_0)), None, "same rules");
+        assert_eq!(
+            crd_to_read(Releases::range(V0_6_0, V0_7_1)),
+            Some("mcpserverregistrations.mcp.kuadrant.io")
+        );
+        assert_eq!(
+            crd_to_read(Releases::range(V0_4_2, V0_5_1)),
+            Some("mcpgatewayextensions.mcp.kagenti.com")
+        );
+        assert_eq!(crd_to_read(Releases::range(V0_1_2, V0_4_1)), None);
+        assert!(controller_tells_apart(Releases::range(V0_4_2, V0_5_1)));
+        assert!(!controller_tells_apart(Releases::range(V0_8_0, V0_9_0)));
+        assert!(!controller_tells_apart(Releases::range(V0_6_0, V0_7_1)));
     }
 
     #[test]

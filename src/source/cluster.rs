@@ -8,6 +8,7 @@ use super::plan::{self, Need};
 use crate::diagnose::Scope;
 use crate::graph::SERVICE_NAME_LABEL;
 use crate::model::Kind;
+use crate::model::release::{self, Clue};
 use crate::snapshot::{Blocked, RawObject, Snapshot};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
@@ -483,12 +484,23 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
     }
     // With -A, Services and EndpointSlices are listed once the routes say which ones matter.
     let mut backends_to_list = opts.all_namespaces;
+    // The reads that tell releases apart go with the first wave.
+    let mut release = Some(release_reads(&fetcher, &discovery));
     for _ in 0..8 {
         let todo: Vec<Need> = wave.into_iter().filter(|n| !done.contains(n)).collect();
         if todo.is_empty() {
             break;
         }
-        fetch_wave(&fetcher, &discovery, &todo, &mut out).await?;
+        match release.take() {
+            Some(reads) => {
+                let (reads, wave) = tokio::join!(reads, fetch_wave(&fetcher, &discovery, &todo, &mut out));
+                wave?;
+                let (objects, notes) = reads?;
+                objects.into_iter().for_each(|o| out.keep(o));
+                out.snapshot.release_clues.extend(notes);
+            }
+            None => fetch_wave(&fetcher, &discovery, &todo, &mut out).await?,
+        }
         done.extend(todo);
         wave = plan::needs(&out.snapshot, &scope)
             .into_iter()
@@ -524,6 +536,57 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
         }
     }
     Ok(out)
+}
+
+/// The reads that tell apart the releases the served API versions leave open, when the doctor's
+/// rules differ between them: the CRD whose schema differs, and the controller Deployment where
+/// only its image tells (`mcp-gateway-versions.md` §3e). At most two requests; what cannot be
+/// read becomes a line of evidence, never an error.
+async fn release_reads(
+    fetcher: &Fetcher,
+    discovery: &Discovery,
+) -> Result<(Vec<Value>, Vec<Clue>), ClusterError> {
+    let (candidates, _) = release::narrow(release::api_clues(&discovery.served(), release::Apis::Served));
+    let not_read = |what: String, why: &str| Clue {
+        releases: crate::model::Releases::ALL,
+        evidence: format!("{what} not read: {why}"),
+        strength: release::Strength::Written,
+    };
+    let crd = async {
+        let Some(name) = release::crd_to_read(candidates) else { return Ok((None, None)) };
+        let path = format!("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}");
+        Ok(match fetcher.get::<Value>(&path, "application/json").await? {
+            Fetched::Ok(v) => (Some(v), None),
+            Fetched::Forbidden(_) => {
+                (None, Some(not_read(format!("CRD {name}"), "forbidden (get customresourcedefinitions)")))
+            }
+            Fetched::NotFound => (None, Some(not_read(format!("CRD {name}"), "not found"))),
+            Fetched::Gone(m) | Fetched::Failed(m) => (None, Some(not_read(format!("CRD {name}"), &m))),
+        })
+    };
+    let controller = async {
+        if !release::controller_tells_apart(candidates) {
+            return Ok((Vec::new(), None));
+        }
+        let res = ApiResource {
+            group: "apps".into(),
+            version: "v1".into(),
+            kind: "Deployment".into(),
+            plural: "deployments".into(),
+            namespaced: true,
+        };
+        let what = format!("controller Deployment ({})", release::CONTROLLER_SELECTOR);
+        Ok(match fetcher.list(&res, None, Some(release::CONTROLLER_SELECTOR)).await? {
+            Fetched::Ok(Value::Array(items)) => (items, None),
+            Fetched::Ok(_) | Fetched::NotFound => (Vec::new(), None),
+            Fetched::Forbidden(_) => (Vec::new(), Some(not_read(what, "forbidden (list deployments)"))),
+            Fetched::Gone(m) | Fetched::Failed(m) => (Vec::new(), Some(not_read(what, &m))),
+        })
+    };
+    let (crd, controller): (Result<_, ClusterError>, Result<_, ClusterError>) = tokio::join!(crd, controller);
+    let ((crd, crd_note), (mut objects, note)) = (crd?, controller?);
+    objects.extend(crd);
+    Ok((objects, crd_note.into_iter().chain(note).collect()))
 }
 
 /// Discovery: aggregated v2 in one request, else the legacy documents of the doctor's groups.

@@ -10,6 +10,7 @@ mod cluster;
 mod cluster_support;
 mod conformance;
 mod properties;
+mod releases;
 mod render;
 mod robustness;
 mod scenarios;
