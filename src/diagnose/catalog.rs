@@ -105,9 +105,9 @@ catalog! {
         why: "The controller looks the route up by `spec.targetRef.name` in the registration's namespace; without it there is nothing to federate (`failed to get targeted httproute`).";
         fix: "Fix `spec.targetRef.name`, or create the HTTPRoute in the registration's namespace.";
     ToolPrefixPruned "MCPD0104" "tool-prefix-pruned" Warning None;
-        title: "`spec.toolPrefix` on an mcp.kuadrant.io registration";
-        why: "mcp-gateway v0.7 renamed `toolPrefix` to `prefix` without conversion: the API server prunes the unknown field, and the tools are federated unprefixed, where they can collide with other servers' tools.";
-        fix: "Rename `spec.toolPrefix` to `spec.prefix`.";
+        title: "the prefix is set in a field the release's schema does not have";
+        why: "mcp-gateway v0.7.0 renamed `toolPrefix` to `prefix` without conversion: the API server prunes whichever field the running release's schema lacks (`toolPrefix` from v0.7.0, `prefix` before), and the tools are federated unprefixed, where they can collide with other servers' tools.";
+        fix: "Use the field of the running release: `spec.prefix` from v0.7.0, `spec.toolPrefix` before.";
     PrefixInvalid "MCPD0105" "prefix-invalid" Error None;
         title: "`spec.prefix` does not match `^[a-z0-9][a-z0-9_]*$`";
         why: "The CRD validates the prefix pattern, so the API server rejects the registration on apply.";

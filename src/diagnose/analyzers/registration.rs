@@ -59,6 +59,22 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
             .at(origin),
         );
     }
+    if let (Some(p), None) = (r.spec.prefix.as_deref(), r.spec.tool_prefix.as_deref())
+        && !kept.is_empty()
+    {
+        state = state.max_with(LinkState::Warn);
+        walk.find_on(
+            kept,
+            Finding::new(
+                Code::ToolPrefixPruned,
+                me.clone(),
+                "spec.prefix",
+                format!("{me} sets spec.prefix {p:?}: mcp-gateway {kept} still reads spec.toolPrefix, so the API server prunes spec.prefix and the tools are federated without a prefix"),
+                Fix::say("Set the prefix as spec.toolPrefix on this release (keep spec.prefix for v0.7.0+).").yaml(format!("spec:\n  toolPrefix: {p}\n")),
+            )
+            .at(origin),
+        );
+    }
     if let Some(p) = &r.spec.prefix
         && !valid_prefix(p)
         && !pruned.is_empty()

@@ -14,7 +14,10 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
     if let Some(r) = &spec.credential_ref {
         one(walk, reg, r, "credentialRef", "token", "credential secret");
     }
-    if let Some(r) = &spec.ca_cert_secret_ref {
+    // caCertSecretRef exists from v0.7.0; earlier schemas prune it and nothing reads the Secret.
+    if let Some(r) = &spec.ca_cert_secret_ref
+        && walk.releases.iter().any(|r| r.ca_label().is_some())
+    {
         one(walk, reg, r, "caCertSecretRef", "ca.crt", "CA certificate secret");
     }
 }
