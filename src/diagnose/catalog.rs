@@ -304,6 +304,10 @@ catalog! {
         title: "the registration reports Ready=True although a link is broken";
         why: "Since v0.8 Ready only means the config was written; or the status is older than the change that broke the link.";
         fix: "Trust the broken link the doctor names; re-check after fixing it.";
+    StatusRefuses "MCPD0907" "status-refuses-current-spec" Error None;
+        title: "the controller refused the object's current spec";
+        why: "A condition whose `observedGeneration` equals `metadata.generation` says `False`: the controller that owns the object has seen this exact spec and refused it, so traffic does not flow, whatever the specs seem to imply.";
+        fix: "Act on the controller's reason and message; `kubectl describe` the object for the full condition.";
 }
 
 #[cfg(test)]

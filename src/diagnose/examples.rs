@@ -72,6 +72,7 @@ examples! {
     "MCPD0904" "status-missing-for-parent";
     "MCPD0905" "r13-registration-not-ready-broker";
     "MCPD0906" "r25-ready-but-broken";
+    "MCPD0907" "status-fresh-refusal";
 }
 
 /// The example of a code: `(scenario, broken, fixed)`.

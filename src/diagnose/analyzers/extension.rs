@@ -588,7 +588,20 @@ fn extension_problems(
             );
         }
     }
-    if let Some(c) = condition(&ext.view.status.conditions, "Ready") {
+    let ready = condition(&ext.view.status.conditions, "Ready");
+    if let Some(c) = ready
+        && let super::status::Freshness::Stale { seen, now } =
+            super::status::Freshness::of(c, ext.meta.generation)
+    {
+        let what = format!("the Ready condition (Ready={}/{})", c.status, c.reason);
+        let fix = Fix::say(format!(
+            "Check that the mcp-gateway controller runs; the broker in {ext_ns} follows the spec only once it does."
+        ));
+        out.push(
+            super::status::stale_finding(me.clone(), "status.conditions[Ready]", &what, seen, now, fix)
+                .at(origin),
+        );
+    } else if let Some(c) = ready {
         if c.status == "False" && out.is_empty() {
             out.push(
                 Finding::new(

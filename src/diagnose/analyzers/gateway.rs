@@ -3,7 +3,7 @@
 //! status, and then the extension that must serve the attached listener. A route with several
 //! parentRefs works when one of them does; the others' errors are then lowered to warnings.
 
-use super::extension;
+use super::{extension, status};
 use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
 use crate::graph::{
     Attachment, Graph, ListenerRejection, ParentEval, RouteReason, describe_selector, get, kind_rejection,
@@ -524,17 +524,33 @@ fn gateway_class(walk: &mut Walk, gw: &Obj<Gateway>) {
 /// The Gateway's own conditions, when it carries status.
 fn gateway_status(walk: &mut Walk, gw: &Obj<Gateway>) {
     let conditions = &gw.view.status.conditions;
+    // A condition about an older spec is a warning; the specs decide.
+    let stale = |c: &&crate::model::Condition| {
+        matches!(status::Freshness::of(c, gw.meta.generation), status::Freshness::Stale { .. })
+    };
+    for c in ["Accepted", "Programmed"].iter().filter_map(|t| condition(conditions, t)).filter(stale) {
+        if let status::Freshness::Stale { seen, now } = status::Freshness::of(c, gw.meta.generation) {
+            let what = format!("the {} condition ({}={}/{})", c.type_, c.type_, c.status, c.reason);
+            let fix = Fix::say("Check that the Gateway's controller runs; do not trust this condition.");
+            let f = status::stale_finding(gw.objref(), "status.conditions", &what, seen, now, fix);
+            walk.find(f.at(gw.origin.as_ref()));
+        }
+    }
     let bad: Vec<String> = ["Accepted", "Programmed"]
         .iter()
         .filter_map(|t| condition(conditions, t))
-        .filter(|c| c.status != "True")
+        .filter(|c| c.status != "True" && !stale(c))
         .map(|c| format!("{}={}/{} {}", c.type_, c.status, c.reason, c.message).trim_end().to_string())
         .collect();
     if bad.is_empty() {
         return;
     }
     let gw_ref = gw.objref();
-    let reason = conditions.iter().find(|c| c.status != "True").map(|c| c.reason.clone()).unwrap_or_default();
+    let reason = conditions
+        .iter()
+        .find(|c| c.status != "True" && !stale(c))
+        .map(|c| c.reason.clone())
+        .unwrap_or_default();
     walk.link(&gw_ref, "status", &gw_ref, LinkState::Fail, bad.join("; "));
     walk.find(
         Finding::new(

@@ -5,13 +5,101 @@
 use super::gateway::ParentResult;
 use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
 use crate::graph::{Attachment, Graph, get};
-use crate::model::{HttpRoute, ParentRef, condition};
+use crate::model::{Condition, HttpRoute, ObjRef, ParentRef, condition};
 use crate::snapshot::{Obj, RegistrationObj};
+
+/// How far a condition speaks for the object's current spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// `observedGeneration` equals `metadata.generation`.
+    Fresh,
+    /// `observedGeneration` is lower: the condition describes an older spec.
+    Stale {
+        /// The generation the condition describes.
+        seen: i64,
+        /// The object's generation.
+        now: i64,
+    },
+    /// One of the two is missing (a hand-written manifest, or a controller that does not set it).
+    Unknown,
+}
+
+impl Freshness {
+    /// The freshness of `c` on an object at `generation`.
+    pub fn of(c: &Condition, generation: Option<i64>) -> Freshness {
+        match (c.observed_generation, generation) {
+            (Some(seen), Some(now)) if seen < now => Freshness::Stale { seen, now },
+            (Some(seen), Some(now)) if seen == now => Freshness::Fresh,
+            _ => Freshness::Unknown,
+        }
+    }
+}
+
+/// What one link comes to when the controller's status and the specs' inference are combined:
+/// the one place those rules live (issue #12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combined {
+    /// Both say the same.
+    Agree,
+    /// Fresh status reports a failure: the link fails, whatever the inference says.
+    Refused,
+    /// Status says it works while the specs imply it fails (status may predate a change to
+    /// another object), or status without a generation says it fails: a warning; the inference
+    /// decides.
+    Disagree,
+    /// Status describes an older spec: a warning naming both generations; the inference decides.
+    Stale {
+        /// The generation the condition describes.
+        seen: i64,
+        /// The object's generation.
+        now: i64,
+    },
+}
+
+/// Combines a condition (`status_ok`: it says True) with the inference (`inferred_ok`).
+pub fn combine(freshness: Freshness, status_ok: bool, inferred_ok: bool) -> Combined {
+    match freshness {
+        Freshness::Stale { seen, now } => Combined::Stale { seen, now },
+        Freshness::Fresh if !status_ok => Combined::Refused,
+        _ if status_ok == inferred_ok => Combined::Agree,
+        _ => Combined::Disagree,
+    }
+}
+
+/// The warning for a condition that describes an older spec.
+pub fn stale_finding(object: ObjRef, field: &str, what: &str, seen: i64, now: i64, fix: Fix) -> Finding {
+    let message = format!("{what} describes generation {seen}, but {object} is at generation {now}");
+    Finding::new(Code::StatusStale, object, field, message, fix)
+}
+
+/// The error for a condition that refuses the current spec, with the inference when it differs.
+pub fn refused_finding(
+    object: ObjRef,
+    field: &str,
+    who: &str,
+    c: &Condition,
+    inferred: Option<&str>,
+) -> Finding {
+    let message = if c.message.is_empty() { "(no message)" } else { c.message.as_str() };
+    let differs = inferred.map_or(String::new(), |i| format!("; from the specs we would expect {i}"));
+    Finding::new(
+        Code::StatusRefuses,
+        object.clone(),
+        field,
+        format!(
+            "{who} says {}={}/{} for the current spec of {object}: {message}{differs}",
+            c.type_, c.status, c.reason
+        ),
+        Fix::say(format!("Act on the controller's reason {}: {message}", c.reason)),
+    )
+    .with_reason(c.reason.clone())
+}
 
 /// Compares status with the inference for the route's parents and the registration.
 pub fn check(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>, parents: &[ParentResult]) {
     for p in parents {
-        route_parent(walk, route, p);
+        let others_work = parents.iter().any(|q| q.works && q.eval.index != p.eval.index);
+        route_parent(walk, route, p, others_work);
     }
     registration(walk, reg);
 }
@@ -24,7 +112,7 @@ fn normalized(
     (t.group.into_owned(), t.kind.into_owned(), t.namespace, t.name, r.section_name.clone(), r.port)
 }
 
-fn route_parent(walk: &mut Walk, route: &Obj<HttpRoute>, p: &ParentResult) {
+fn route_parent(walk: &mut Walk, route: &Obj<HttpRoute>, p: &ParentResult, others_work: bool) {
     let me = route.objref();
     let ns = &route.meta.namespace;
     let want = normalized(p.eval.parent_ref, ns);
@@ -80,88 +168,82 @@ fn route_parent(walk: &mut Walk, route: &Obj<HttpRoute>, p: &ParentResult) {
             continue;
         }
         if let Some(accepted) = condition(&entry.conditions, "Accepted") {
-            if let (Some(seen), Some(generation)) = (accepted.observed_generation, route.meta.generation)
-                && seen < generation
-            {
-                walk.find(
-                    Finding::new(
-                        Code::StatusStale,
-                        me.clone(),
-                        field.clone(),
-                        format!("the Accepted condition for {} describes generation {seen}, but HTTPRoute {} is at generation {generation}", p.eval.target, me.ns_name()),
-                        Fix::say(format!("Check that {} runs; do not trust this condition.", entry.controller_name)),
-                    )
-                    .at(origin),
-                );
-            }
-            let says = accepted.status == "True";
-            if says != inferred_accepted {
-                let inferred = match &p.eval.attachment {
-                    Attachment::Evaluated { reason: Some(r), .. } => format!("rejected ({})", r.as_str()),
-                    Attachment::Evaluated { reason: None, .. } => "accepted".into(),
-                    _ => "unresolvable".into(),
-                };
-                walk.link(
-                    &me,
-                    "status",
-                    &p.eval.target,
-                    LinkState::Warn,
+            let inferred = match &p.eval.attachment {
+                Attachment::Evaluated { reason: Some(r), .. } => format!("rejected ({})", r.as_str()),
+                Attachment::Evaluated { reason: None, .. } => "accepted".into(),
+                _ => "unresolvable".into(),
+            };
+            let combined = combine(
+                Freshness::of(accepted, route.meta.generation),
+                accepted.status == "True",
+                inferred_accepted,
+            );
+            let who = entry.controller_name.as_str();
+            let target = &p.eval.target;
+            let link = format!("Accepted={}/{} by {who}", accepted.status, accepted.reason);
+            let disagree = || {
+                Finding::new(
+                    Code::StatusDisagrees,
+                    me.clone(),
+                    field.clone(),
                     format!(
-                        "status Accepted={}/{}, specs imply {inferred}",
-                        accepted.status, accepted.reason
+                        "{who} reports Accepted={}/{} for HTTPRoute {} on {target} ({}), but the specs imply the route is {inferred}",
+                        accepted.status, accepted.reason, me.ns_name(), accepted.message
                     ),
-                );
-                walk.find(
-                    Finding::new(
-                        Code::StatusDisagrees,
-                        me.clone(),
-                        field.clone(),
-                        format!(
-                            "{} reports Accepted={}/{} for HTTPRoute {} on {} ({}), but the specs imply the route is {inferred}",
-                            entry.controller_name,
-                            accepted.status,
-                            accepted.reason,
-                            me.ns_name(),
-                            p.eval.target,
-                            accepted.message
-                        ),
-                        Fix::say("The status may be stale, or the controller behaves differently: re-apply the route and compare again."),
-                    )
-                    .with_reason(accepted.reason.clone())
-                    .at(origin),
-                );
-            } else {
-                walk.link(
-                    &me,
-                    "status",
-                    &p.eval.target,
-                    LinkState::Ok,
-                    format!("Accepted={}/{} by {}", accepted.status, accepted.reason, entry.controller_name),
-                );
-            }
+                    Fix::say("The status may be stale, or the controller behaves differently: re-apply the route and compare again."),
+                )
+                .with_reason(accepted.reason.clone())
+            };
+            let (state, finding) = match combined {
+                Combined::Agree => (LinkState::Ok, None),
+                Combined::Refused => {
+                    let differs = inferred_accepted.then_some("the route to be accepted");
+                    let f = refused_finding(me.clone(), &field, who, accepted, differs);
+                    (LinkState::Fail, Some(if others_work { f.severity(Severity::Warning) } else { f }))
+                }
+                Combined::Disagree => (LinkState::Warn, Some(disagree())),
+                Combined::Stale { seen, now } => {
+                    let what = format!("the Accepted condition for {target}");
+                    let fix = Fix::say(format!("Check that {who} runs; do not trust this condition."));
+                    (LinkState::Warn, Some(stale_finding(me.clone(), &field, &what, seen, now, fix)))
+                }
+            };
+            let evidence =
+                if state == LinkState::Ok { link } else { format!("status {link}, specs imply {inferred}") };
+            walk.link(&me, "status", target, state, evidence);
+            finding.into_iter().for_each(|f| walk.find(f.at(origin)));
         }
         if let Some(resolved) = condition(&entry.conditions, "ResolvedRefs") {
-            let says_ok = resolved.status == "True";
-            if says_ok != inferred_resolved.is_none() {
-                walk.find(
+            let inferred = inferred_resolved
+                .map_or("every backendRef resolves".to_string(), |r| format!("ResolvedRefs=False/{r}"));
+            let freshness = Freshness::of(resolved, route.meta.generation);
+            let who = entry.controller_name.as_str();
+            let finding = match combine(freshness, resolved.status == "True", inferred_resolved.is_none()) {
+                Combined::Agree => None,
+                // Accepted's staleness is already said: the route has one generation.
+                Combined::Stale { .. } => None,
+                Combined::Refused => {
+                    let differs = inferred_resolved.is_none().then_some(inferred.as_str());
+                    let f = refused_finding(me.clone(), &field, who, resolved, differs);
+                    Some(if others_work { f.severity(Severity::Warning) } else { f })
+                }
+                Combined::Disagree => Some(
                     Finding::new(
                         Code::StatusDisagrees,
                         me.clone(),
                         field.clone(),
                         format!(
-                            "{} reports ResolvedRefs={}/{} for HTTPRoute {}, but the specs imply {}",
-                            entry.controller_name,
+                            "{who} reports ResolvedRefs={}/{} for HTTPRoute {}, but the specs imply {inferred}",
                             resolved.status,
                             resolved.reason,
                             me.ns_name(),
-                            inferred_resolved.map_or("every backendRef resolves".to_string(), |r| format!("ResolvedRefs=False/{r}"))
                         ),
                         Fix::say("The status may be stale (Services and ReferenceGrants changes do not bump the route's generation)."),
                     )
-                    .with_reason(resolved.reason.clone())
-                    .at(origin),
-                );
-            }
+                    .with_reason(resolved.reason.clone()),
+                ),
+            };
+            finding.into_iter().for_each(|f| walk.find(f.at(origin)));
         }
     }
 }
@@ -229,5 +311,42 @@ fn registration(walk: &mut Walk, reg: &RegistrationObj) {
         }
         ("True", false) => walk.link(&me, "status", &me, LinkState::Ok, evidence),
         _ => walk.link(&me, "status", &me, LinkState::Fail, evidence),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cond(status: &str, seen: Option<i64>) -> Condition {
+        Condition {
+            type_: "Accepted".into(),
+            status: status.into(),
+            observed_generation: seen,
+            ..Condition::default()
+        }
+    }
+
+    #[test]
+    fn a_fresh_no_fails_the_link_whatever_the_specs_imply() {
+        let fresh = Freshness::of(&cond("False", Some(2)), Some(2));
+        assert_eq!(fresh, Freshness::Fresh);
+        assert_eq!(combine(fresh, false, true), Combined::Refused);
+        assert_eq!(combine(fresh, false, false), Combined::Refused);
+    }
+
+    #[test]
+    fn stale_or_unknown_status_leaves_the_link_to_the_specs() {
+        let stale = Freshness::of(&cond("True", Some(1)), Some(2));
+        assert_eq!(stale, Freshness::Stale { seen: 1, now: 2 });
+        assert_eq!(combine(stale, false, true), Combined::Stale { seen: 1, now: 2 });
+        let unknown = Freshness::of(&cond("False", None), Some(2));
+        assert_eq!(combine(unknown, false, true), Combined::Disagree);
+        assert_eq!(
+            combine(Freshness::Fresh, true, false),
+            Combined::Disagree,
+            "a yes may predate another object's change"
+        );
+        assert_eq!(combine(Freshness::Fresh, true, true), Combined::Agree);
     }
 }
