@@ -528,13 +528,16 @@ fn gateway_status(walk: &mut Walk, gw: &Obj<Gateway>) {
     let stale = |c: &&crate::model::Condition| {
         matches!(status::Freshness::of(c, gw.meta.generation), status::Freshness::Stale { .. })
     };
-    for c in ["Accepted", "Programmed"].iter().filter_map(|t| condition(conditions, t)).filter(stale) {
-        if let status::Freshness::Stale { seen, now } = status::Freshness::of(c, gw.meta.generation) {
-            let what = format!("the {} condition ({}={}/{})", c.type_, c.type_, c.status, c.reason);
-            let fix = Fix::say("Check that the Gateway's controller runs; do not trust this condition.");
-            let f = status::stale_finding(gw.objref(), "status.conditions", &what, seen, now, fix);
-            walk.find(f.at(gw.origin.as_ref()));
-        }
+    let old: Vec<&crate::model::Condition> =
+        ["Accepted", "Programmed"].iter().filter_map(|t| condition(conditions, t)).filter(stale).collect();
+    if let (Some(first), Some(now)) = (old.first(), gw.meta.generation) {
+        let seen = first.observed_generation.unwrap_or_default();
+        let what: Vec<String> =
+            old.iter().map(|c| format!("{}={}/{}", c.type_, c.status, c.reason)).collect();
+        let what = format!("the Gateway's conditions ({})", what.join(", "));
+        let fix = Fix::say("Check that the Gateway's controller runs; do not trust these conditions.");
+        let f = status::stale_finding(gw.objref(), "status.conditions", &what, seen, now, fix);
+        walk.find(f.at(gw.origin.as_ref()));
     }
     let bad: Vec<String> = ["Accepted", "Programmed"]
         .iter()

@@ -68,7 +68,7 @@ pub fn combine(freshness: Freshness, status_ok: bool, inferred_ok: bool) -> Comb
 
 /// The warning for a condition that describes an older spec.
 pub fn stale_finding(object: ObjRef, field: &str, what: &str, seen: i64, now: i64, fix: Fix) -> Finding {
-    let message = format!("{what} describes generation {seen}, but {object} is at generation {now}");
+    let message = format!("{what}: written for generation {seen}, but {object} is at generation {now}");
     Finding::new(Code::StatusStale, object, field, message, fix)
 }
 
