@@ -164,6 +164,18 @@ pub enum LinkState {
     Skipped,
 }
 
+impl LinkState {
+    /// The state of a link whose check produced `findings`: failed on an error, a caveat on a
+    /// warning, verified otherwise.
+    pub fn of(findings: &[Finding]) -> LinkState {
+        match findings.iter().map(|f| f.severity).max() {
+            None | Some(Severity::Info) => LinkState::Ok,
+            Some(Severity::Error) => LinkState::Fail,
+            Some(Severity::Warning) => LinkState::Warn,
+        }
+    }
+}
+
 /// One link of a registration's chain. Its ends and texts are shared with every other link that
 /// names the same object or says the same thing (a scan's chains name the same Gateways and
 /// extensions, and find them the same way, thousands of times).

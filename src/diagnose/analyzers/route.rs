@@ -91,11 +91,7 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
         spec.hostnames.len(),
         spec.parent_refs.len()
     );
-    let state = match problems.iter().map(|f| f.severity).max() {
-        None => LinkState::Ok,
-        Some(Severity::Error) => LinkState::Fail,
-        Some(_) => LinkState::Warn,
-    };
+    let state = LinkState::of(&problems);
     walk.link(&me, "shape", &me, state, evidence);
     problems.into_iter().for_each(|f| walk.find(f));
 }

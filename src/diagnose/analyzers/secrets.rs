@@ -1,7 +1,7 @@
 //! The credential and CA Secrets a registration names: existence in the registration's namespace,
 //! the label its generation's controller requires, and the key. Only key names are ever read.
 
-use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
+use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
 use crate::graph::get;
 use crate::model::registration::SecretKeyRef;
 use crate::model::release::RELEASES;
@@ -108,11 +108,7 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
             .at(origin),
         );
     }
-    let state = match problems.iter().map(|f| f.severity).max() {
-        None => LinkState::Ok,
-        Some(Severity::Error) => LinkState::Fail,
-        Some(_) => LinkState::Warn,
-    };
+    let state = LinkState::of(&problems);
     let evidence = if problems.is_empty() {
         format!("labelled, has key {key}")
     } else {

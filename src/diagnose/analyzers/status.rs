@@ -248,6 +248,23 @@ fn route_parent(walk: &mut Walk, route: &Obj<HttpRoute>, p: &ParentResult, other
     }
 }
 
+/// What a registration's Ready=True can mean on the candidates (§2.7).
+fn ready_means(releases: crate::model::Releases) -> String {
+    let (broker, written) =
+        (releases.filter(|r| r.ready_reflects_broker()), releases.filter(|r| !r.ready_reflects_broker()));
+    match (broker.is_empty(), written.is_empty()) {
+        (true, _) => format!(
+            "on mcp-gateway {written} Ready only means the config was written, or the status predates the change"
+        ),
+        (_, true) => {
+            format!("on mcp-gateway {broker} Ready reflects the broker, so the status predates the change")
+        }
+        _ => format!(
+            "on mcp-gateway {written} Ready only means the config was written (on {broker} it reflects the broker), or the status predates the change"
+        ),
+    }
+}
+
 fn registration(walk: &mut Walk, reg: &RegistrationObj) {
     let me = reg.objref();
     let Some(ready) = condition(&reg.view.1.status.conditions, "Ready") else { return };
@@ -277,7 +294,7 @@ fn registration(walk: &mut Walk, reg: &RegistrationObj) {
                     Code::RegistrationReadyButBroken,
                     me.clone(),
                     "status.conditions[Ready]",
-                    format!("{me} reports Ready=True ({}), but a link of its chain is broken: since v0.8 Ready only means the config was written, or the status predates the change", ready.message),
+                    format!("{me} reports Ready=True ({}), but a link of its chain is broken: {}", ready.message, ready_means(walk.releases)),
                     Fix::say("Fix the broken link the doctor names; Ready alone does not prove the tools are served."),
                 )
                 .at(origin),
