@@ -108,6 +108,15 @@ impl Release {
         }
     }
 
+    /// The apiVersion of this release's MCPGatewayExtension (v0.4.2+).
+    pub fn extension_api_version(self) -> &'static str {
+        match self {
+            _ if self <= V0_5_1 => "mcp.kagenti.com/v1alpha1",
+            _ if self <= V0_7_1 => "mcp.kuadrant.io/v1alpha1",
+            _ => "mcp.kuadrant.io/v1",
+        }
+    }
+
     /// The label a credential Secret must carry (`=true`), `None` when none is checked (§2.5).
     pub fn credential_label(self) -> Option<&'static str> {
         match self {

@@ -140,15 +140,6 @@ fn aimed_at<'s>(snap: &'s crate::snapshot::Snapshot, gw: &Obj<Gateway>) -> Vec<&
     snap.extensions.values().map(|e| &**e).filter(|e| targets(e, gw) || meant(e)).collect()
 }
 
-/// The apiVersion of a new extension for the newest of `releases`.
-fn extension_api_version(releases: Releases) -> &'static str {
-    match releases.newest() {
-        Some(r) if r <= Release::V0_5_1 => "mcp.kagenti.com/v1alpha1",
-        Some(r) if r <= Release::V0_7_1 => "mcp.kuadrant.io/v1alpha1",
-        _ => "mcp.kuadrant.io/v1",
-    }
-}
-
 fn no_extension(walk: &mut Walk, rule: ExtensionRule, p: &Parent, placeholder: &ObjRef) {
     let gw_ref = p.gw.objref();
     let elsewhere: Vec<String> = walk
@@ -178,7 +169,7 @@ fn no_extension(walk: &mut Walk, rule: ExtensionRule, p: &Parent, placeholder: &
     };
     let yaml = format!(
         "apiVersion: {}\nkind: MCPGatewayExtension\nmetadata:\n  name: mcp-gateway-extension\n  namespace: {ns}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: Gateway\n    name: {}\n    namespace: {ns}\n{section}",
-        extension_api_version(walk.releases),
+        walk.releases.newest().unwrap_or(Release::Main).extension_api_version(),
         p.gw.meta.name,
         ns = p.gw.meta.namespace,
     );

@@ -41,19 +41,13 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
     let (pruned, kept) = walk.split(|r| r.prefix_field() == "prefix");
     if let (Some(tp), false) = (r.spec.tool_prefix.as_deref(), pruned.is_empty()) {
         state = LinkState::Warn;
-        let kept = if kept.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " (on {kept} toolPrefix is the field: pass --mcp-gateway-version if you know the release)"
-            )
-        };
-        walk.find(
+        walk.find_on(
+            pruned,
             Finding::new(
                 Code::ToolPrefixPruned,
                 me.clone(),
                 "spec.toolPrefix",
-                format!("{me} sets spec.toolPrefix {tp:?}: mcp-gateway {pruned} renamed it to spec.prefix, so the API server prunes it and the tools are federated without a prefix{kept}"),
+                format!("{me} sets spec.toolPrefix {tp:?}: mcp-gateway {pruned} renamed it to spec.prefix, so the API server prunes it and the tools are federated without a prefix"),
                 Fix::say("Rename spec.toolPrefix to spec.prefix.").yaml(format!("spec:\n  prefix: {tp}\n")),
             )
             .at(origin),
@@ -394,12 +388,13 @@ fn prefix_conflict(walk: &mut Walk, loser: &RegistrationObj, winner: &ObjRef, ex
             .yaml(format!("spec:\n  prefix: {}_\n", loser.meta.name.replace('-', "_")));
     let finding =
         Finding::new(Code::PrefixConflict, me.clone(), "spec.prefix", message, fix).at(loser.origin.as_ref());
-    let finding = match walk.lower(refused, finding.clone()) {
-        Some(f) => f,
-        None => finding.severity(crate::diagnose::Severity::Warning),
+    // Without main among the candidates the duplicate is served: a warning, not a refusal.
+    let finding = match walk.releases.contains(Release::Main) {
+        true => walk.lower(refused, finding),
+        false => Some(finding.severity(crate::diagnose::Severity::Warning)),
     };
-    let state =
-        if finding.severity == crate::diagnose::Severity::Error { LinkState::Fail } else { LinkState::Warn };
+    let Some(finding) = finding else { return };
+    let state = LinkState::of(std::slice::from_ref(&finding));
     walk.link(&me, "prefix", winner, state, format!("prefix {prefix:?} already used on {ext}"));
     walk.find(finding);
 }
