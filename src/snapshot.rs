@@ -49,8 +49,12 @@ pub struct Obj<T> {
 impl<T> Obj<T> {
     /// The object's identity.
     pub fn objref(&self) -> ObjRef {
-        let group = self.api_version.rsplit_once('/').map_or("", |(g, _)| g);
-        ObjRef::new(group, &self.kind, &self.meta.namespace, &self.meta.name)
+        ObjRef::new(self.group(), &self.kind, &self.meta.namespace, &self.meta.name)
+    }
+
+    /// The object's API group (`""` for core).
+    pub fn group(&self) -> &str {
+        self.api_version.rsplit_once('/').map_or("", |(g, _)| g)
     }
 }
 
@@ -130,7 +134,67 @@ pub struct Snapshot {
     pub raw: BTreeMap<ObjRef, Value>,
     /// What install objects (mcp-gateway CRDs, the controller Deployment) say about the release.
     pub release_clues: Vec<Clue>,
+    /// Where a cluster source looked, for the reads that depend on what was not found.
+    pub lookups: Lookups,
     keep_raw: bool,
+}
+
+/// Where a cluster source looked and what it did not find: the planner reads it to search for
+/// an object that is not where a reference points, and messages read it to say where the doctor
+/// looked. Empty (and `live` false) for files, which hold everything they hold.
+#[derive(Debug, Default)]
+pub struct Lookups {
+    /// The objects come from a live cluster: messages say "the cluster", not "the input".
+    pub live: bool,
+    /// GETs the API server answered with 404: (kind, namespace, name).
+    pub not_found: BTreeSet<(Kind, String, String)>,
+    /// Namespaces whose objects of a kind were listed in full: (kind, namespace; `""` for all).
+    pub listed: BTreeSet<(Kind, String)>,
+    /// Searches done, with why one was not answered (refused or failed).
+    pub searched: BTreeMap<Search, Option<String>>,
+}
+
+/// A search for where an object might be: a LIST whose failure means only "not looked there".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Search {
+    /// Kind.
+    pub kind: Kind,
+    /// One namespace, or `None` for every namespace.
+    pub namespace: Option<String>,
+    /// Only objects of this name (`fieldSelector=metadata.name`), or all of them.
+    pub name: Option<String>,
+}
+
+impl Lookups {
+    /// What the doctor read, in words: "the input" (files) or "the cluster".
+    pub fn source(&self) -> &'static str {
+        if self.live { "the cluster" } else { "the input" }
+    }
+
+    /// Whether a GET of this object was answered with 404.
+    pub fn missing(&self, kind: Kind, namespace: &str, name: &str) -> bool {
+        self.not_found.contains(&(kind, namespace.to_string(), name.to_string()))
+    }
+
+    /// Whether every object of `kind` in `namespace` was listed.
+    pub fn listed_in(&self, kind: Kind, namespace: &str) -> bool {
+        self.listed.contains(&(kind, namespace.to_string())) || self.listed.contains(&(kind, String::new()))
+    }
+
+    /// Whether what was read holds every object of `kind` in `namespace` (files: what they hold
+    /// is all there is; `""`: in every namespace).
+    pub fn knows_all(&self, kind: Kind, namespace: &str) -> bool {
+        !self.live || self.listed_in(kind, namespace)
+    }
+
+    /// Why a search for an object of `kind` named `name` was not answered, if one was not.
+    pub fn refused(&self, kind: Kind, name: &str) -> Option<&str> {
+        self.searched.iter().find_map(|(s, why)| {
+            (s.kind == kind && s.name.as_deref().is_none_or(|n| n == name))
+                .then_some(why.as_deref())
+                .flatten()
+        })
+    }
 }
 
 /// An object without `kind` or `apiVersion`.

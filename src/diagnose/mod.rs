@@ -202,6 +202,15 @@ impl<'g, 's> Walk<'g, 's> {
         true
     }
 
+    /// The detail of a link whose target is not where the reference points: "not found", and, on
+    /// a cluster, why the doctor could not look for it elsewhere when it could not.
+    pub fn not_found(&self, kind: Kind, name: &str) -> String {
+        match self.snap().lookups.refused(kind, name) {
+            Some(why) => format!("not found; not looked for elsewhere: {why}"),
+            None => "not found".to_string(),
+        }
+    }
+
     /// If the object is in the input but did not decode: records a failed link and the finding.
     pub fn malformed_link(
         &mut self,
@@ -447,7 +456,7 @@ fn off_chain_findings(
                 let where_ = scope
                     .namespace
                     .as_deref()
-                    .map_or("the input".to_string(), |ns| format!("namespace {ns}"));
+                    .map_or(snap.lookups.source().to_string(), |ns| format!("namespace {ns}"));
                 let elsewhere: BTreeSet<&str> =
                     snap.registrations.values().map(|r| r.meta.namespace.as_str()).collect();
                 let hint = if elsewhere.is_empty() {

@@ -321,7 +321,8 @@ impl<'s> Graph<'s> {
                 } else if let Some(why) = namespace_rejection(l, owner_ns, &route.meta.namespace, &route_ns_labels) {
                     if !ns_known && !have_namespaces && why.starts_with("selector") {
                         note = Some(format!(
-                            "selector not verified: the input holds no Namespace objects, so the labels of namespace {} are unknown",
+                            "selector not verified: {} holds no Namespace objects, so the labels of namespace {} are unknown",
+                            self.snap.lookups.source(),
                             route.meta.namespace
                         ));
                         None

@@ -9,7 +9,7 @@ use crate::diagnose::Scope;
 use crate::graph::SERVICE_NAME_LABEL;
 use crate::model::Kind;
 use crate::model::release::{self, Clue};
-use crate::snapshot::{Blocked, RawObject, Snapshot};
+use crate::snapshot::{Blocked, RawObject, Search, Snapshot};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use serde_json::Value;
@@ -194,6 +194,9 @@ impl Fetcher {
     }
 }
 
+/// A list of objects' metadata only (`PartialObjectMetadataList`), else the full objects.
+const ACCEPT_METADATA: &str =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 const ACCEPT_AGGREGATED: &str =
     "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
 const ATTEMPTS: u32 = 3;
@@ -256,15 +259,10 @@ impl Fetcher {
     }
 
     /// LISTs a collection with pagination, returning the items with apiVersion/kind filled in.
-    async fn list(
-        &self,
-        res: &ApiResource,
-        namespace: Option<&str>,
-        label_selector: Option<&str>,
-    ) -> Result<Fetched, ClusterError> {
+    async fn list(&self, res: &ApiResource, query: &Query<'_>) -> Result<Fetched, ClusterError> {
         let mut items = Vec::new();
         let mut collect = |page: Vec<Box<RawValue>>| items.extend(page.iter().filter_map(|i| listed(res, i)));
-        match self.list_pages(res, namespace, label_selector, &mut collect).await? {
+        match self.list_pages(res, query, &mut collect).await? {
             Fetched::Ok(_) => Ok(Fetched::Ok(Value::Array(items))),
             other => Ok(other),
         }
@@ -276,22 +274,25 @@ impl Fetcher {
     async fn list_pages(
         &self,
         res: &ApiResource,
-        namespace: Option<&str>,
-        label_selector: Option<&str>,
+        query: &Query<'_>,
         on_page: &mut (dyn FnMut(Vec<Box<RawValue>>) + Send),
     ) -> Result<Fetched, ClusterError> {
         let mut cont: Option<String> = None;
         let mut restarted = false;
+        let accept = if query.metadata_only { ACCEPT_METADATA } else { "application/json" };
         loop {
-            let mut query = vec!["limit=500".to_string()];
-            if let Some(sel) = label_selector {
-                query.push(format!("labelSelector={}", encode(sel)));
+            let mut params = vec!["limit=500".to_string()];
+            if let Some(sel) = query.labels {
+                params.push(format!("labelSelector={}", encode(sel)));
+            }
+            if let Some(name) = query.name {
+                params.push(format!("fieldSelector={}", encode(&format!("metadata.name={name}"))));
             }
             if let Some(c) = &cont {
-                query.push(format!("continue={}", encode(c)));
+                params.push(format!("continue={}", encode(c)));
             }
-            let path = format!("{}?{}", res.path(namespace), query.join("&"));
-            match self.get::<Page>(&path, "application/json").await? {
+            let path = format!("{}?{}", res.path(query.namespace), params.join("&"));
+            match self.get::<Page>(&path, accept).await? {
                 Fetched::Ok(page) => {
                     on_page(page.items.unwrap_or_default());
                     cont = page.metadata.cont.filter(|c| !c.is_empty());
@@ -312,6 +313,19 @@ impl Fetcher {
     }
 }
 
+/// What a LIST asks for.
+#[derive(Debug, Clone, Copy, Default)]
+struct Query<'a> {
+    /// `None`: every namespace.
+    namespace: Option<&'a str>,
+    /// `labelSelector`.
+    labels: Option<&'a str>,
+    /// `fieldSelector=metadata.name=`.
+    name: Option<&'a str>,
+    /// Only each object's metadata (a search for Secrets: their data never travels).
+    metadata_only: bool,
+}
+
 /// One page of a LIST.
 #[derive(serde::Deserialize)]
 struct Page {
@@ -330,6 +344,10 @@ struct PageMeta {
 fn listed(res: &ApiResource, item: &RawValue) -> Option<Value> {
     let mut value: Value = serde_json::from_str(item.get()).ok()?;
     if let Some(map) = value.as_object_mut() {
+        if map.get("kind").and_then(Value::as_str) == Some("PartialObjectMetadata") {
+            map.remove("kind");
+            map.remove("apiVersion");
+        }
         map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
         map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
     }
@@ -435,6 +453,7 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
         default_ns,
         ..ClusterRead::default()
     };
+    out.snapshot.lookups.live = true;
     if opts.want_version
         && let Fetched::Ok(v) = fetcher.get::<Value>("/version", "application/json").await?
     {
@@ -504,34 +523,12 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
         done.extend(todo);
         wave = plan::needs(&out.snapshot, &scope)
             .into_iter()
-            .filter(|n| {
-                let kind = match n {
-                    Need::Get { kind, .. } | Need::List { kind, .. } => *kind,
-                };
-                !listed_all.contains(&kind)
-            })
+            .filter(|n| !listed_all.contains(&n.kind()))
             .collect();
         if std::mem::take(&mut backends_to_list) {
             out.backend_names = Some(plan::backend_service_names(&out.snapshot));
             for kind in [Kind::Service, Kind::EndpointSlice] {
                 wave.insert(Need::List { kind, namespace: None, label_selector: None, group: None });
-            }
-        }
-    }
-    // A NAME that matched nothing: one LIST per registration kind to say where it does exist.
-    let found = !out.snapshot.registrations.is_empty()
-        || out.snapshot.malformed.iter().any(|m| m.kind == Kind::Registration);
-    if let (Some(name), false) = (&opts.name, found) {
-        for res in discovery.resources_for(Kind::Registration) {
-            let path = format!("{}?fieldSelector=metadata.name%3D{}", res.path(None), encode(name));
-            if let Fetched::Ok(list) = fetcher.get::<Value>(&path, "application/json").await? {
-                for mut item in list.get("items").and_then(Value::as_array).cloned().unwrap_or_default() {
-                    if let Some(map) = item.as_object_mut() {
-                        map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
-                        map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
-                    }
-                    out.keep(item);
-                }
             }
         }
     }
@@ -576,12 +573,17 @@ async fn release_reads(
             namespaced: true,
         };
         let what = format!("controller Deployment ({})", release::CONTROLLER_SELECTOR);
-        Ok(match fetcher.list(&res, None, Some(release::CONTROLLER_SELECTOR)).await? {
-            Fetched::Ok(Value::Array(items)) => (items, None),
-            Fetched::Ok(_) | Fetched::NotFound => (Vec::new(), None),
-            Fetched::Forbidden(_) => (Vec::new(), Some(not_read(what, "forbidden (list deployments)"))),
-            Fetched::Gone(m) | Fetched::Failed(m) => (Vec::new(), Some(not_read(what, &m))),
-        })
+        Ok(
+            match fetcher
+                .list(&res, &Query { labels: Some(release::CONTROLLER_SELECTOR), ..Query::default() })
+                .await?
+            {
+                Fetched::Ok(Value::Array(items)) => (items, None),
+                Fetched::Ok(_) | Fetched::NotFound => (Vec::new(), None),
+                Fetched::Forbidden(_) => (Vec::new(), Some(not_read(what, "forbidden (list deployments)"))),
+                Fetched::Gone(m) | Fetched::Failed(m) => (Vec::new(), Some(not_read(what, &m))),
+            },
+        )
     };
     let (crd, controller): (Result<_, ClusterError>, Result<_, ClusterError>) = tokio::join!(crd, controller);
     let ((crd, crd_note), (mut objects, note)) = (crd?, controller?);
@@ -662,34 +664,39 @@ async fn fetch_wave(
     // Pages go to the snapshot as they arrive, so a list of thousands is never held whole.
     let (pages, mut arrived) = tokio::sync::mpsc::unbounded_channel::<(ApiResource, Vec<Box<RawValue>>)>();
     for need in needs {
-        let (kind, namespace, name, selector, group) = match need.clone() {
-            Need::Get { kind, namespace, name } => (kind, Some(namespace), Some(name), None, None),
-            Need::List { kind, namespace, label_selector, group } => {
-                (kind, namespace, None, label_selector, group)
-            }
+        let group = match need {
+            Need::List { group, .. } => group.as_deref(),
+            _ => None,
         };
-        for res in discovery
-            .resources_for(kind)
-            .into_iter()
-            .filter(|r| group.as_deref().is_none_or(|g| r.group == g))
+        for res in
+            discovery.resources_for(need.kind()).into_iter().filter(|r| group.is_none_or(|g| r.group == g))
         {
-            let fetcher = Arc::clone(fetcher);
-            let (namespace, name, selector) = (namespace.clone(), name.clone(), selector.clone());
-            let pages = pages.clone();
+            let (fetcher, need, pages) = (Arc::clone(fetcher), need.clone(), pages.clone());
             set.spawn(async move {
-                let ns = namespace.as_deref().filter(|n| !n.is_empty());
-                let result = match &name {
-                    Some(name) => {
+                let mut send = |items: Vec<Box<RawValue>>| {
+                    let _ = pages.send((res.clone(), items));
+                };
+                let result = match &need {
+                    Need::Get { namespace, name, .. } => {
+                        let ns = Some(namespace.as_str()).filter(|n| !n.is_empty());
                         fetcher.get::<Value>(&format!("{}/{name}", res.path(ns)), "application/json").await
                     }
-                    None => {
-                        let mut send = |items: Vec<Box<RawValue>>| {
-                            let _ = pages.send((res.clone(), items));
+                    Need::List { namespace, label_selector, .. } => {
+                        let labels = label_selector.as_deref();
+                        let query = Query { namespace: namespace.as_deref(), labels, ..Query::default() };
+                        fetcher.list_pages(&res, &query, &mut send).await
+                    }
+                    Need::Find(search) => {
+                        let query = Query {
+                            namespace: search.namespace.as_deref(),
+                            name: search.name.as_deref(),
+                            metadata_only: search.kind == Kind::Secret,
+                            ..Query::default()
                         };
-                        fetcher.list_pages(&res, ns, selector.as_deref(), &mut send).await
+                        fetcher.list_pages(&res, &query, &mut send).await
                     }
                 };
-                (kind, res, namespace, name, result)
+                (need, res, result)
             });
         }
     }
@@ -711,51 +718,77 @@ async fn fetch_wave(
         items.iter().for_each(|item| out.keep_listed(&res, item));
     }
     // Completion order is random; keep the snapshot independent of it.
-    results.sort_by(|a, b| {
-        (a.1.api_version(), &a.1.plural, &a.2, &a.3).cmp(&(b.1.api_version(), &b.1.plural, &b.2, &b.3))
-    });
-    for (kind, res, namespace, name, result) in results {
-        let verb = if name.is_some() { "get" } else { "list" };
-        match result? {
-            Fetched::Ok(Value::Null) => {
-                out.snapshot.kinds_present.insert(kind);
-            }
-            Fetched::Ok(mut obj) => {
-                out.snapshot.kinds_present.insert(kind);
-                if let Some(map) = obj.as_object_mut() {
-                    map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
-                    map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
-                }
-                out.keep(obj);
-            }
-            Fetched::NotFound if name.is_some() => {
-                out.snapshot.kinds_present.insert(kind);
-            }
-            Fetched::NotFound => out.snapshot.blocked.push(blocked(
-                kind,
-                &res,
-                namespace,
-                name,
-                verb,
-                false,
-                format!(
-                    "the API server does not serve {} of {} (404): a CRD installed but not served?",
-                    res.plural,
-                    res.api_version()
-                ),
-            )),
-            Fetched::Gone(message) => {
-                out.snapshot.blocked.push(blocked(kind, &res, namespace, name, verb, false, message))
-            }
-            Fetched::Forbidden(message) => {
-                out.snapshot.blocked.push(blocked(kind, &res, namespace, name, verb, true, message))
-            }
-            Fetched::Failed(message) => {
-                out.snapshot.blocked.push(blocked(kind, &res, namespace, name, verb, false, message))
-            }
-        }
+    results
+        .sort_by(|a, b| (&a.0, a.1.api_version(), &a.1.plural).cmp(&(&b.0, b.1.api_version(), &b.1.plural)));
+    for (need, res, result) in results {
+        record(out, &need, &res, result?);
     }
     Ok(())
+}
+
+/// Records what a search answered: the objects arrived as pages; a refusal means "not looked".
+fn record_search(
+    lookups: &mut crate::snapshot::Lookups,
+    search: &Search,
+    res: &ApiResource,
+    result: Fetched,
+) {
+    let place =
+        search.namespace.as_ref().map_or("across namespaces".to_string(), |ns| format!("in namespace {ns}"));
+    let refusal = match result {
+        Fetched::Ok(_) | Fetched::NotFound => None,
+        Fetched::Forbidden(_) => Some(format!("forbidden to list {} {place}", res.plural)),
+        Fetched::Gone(m) | Fetched::Failed(m) => Some(format!("list {} {place} failed: {m}", res.plural)),
+    };
+    if refusal.is_none() && search.name.is_none() {
+        lookups.listed.insert((search.kind, search.namespace.clone().unwrap_or_default()));
+    }
+    // One refused resource of the kind is enough to say the search was incomplete.
+    let entry = lookups.searched.entry(search.clone()).or_default();
+    *entry = entry.take().or(refusal);
+}
+
+/// Records what one read of `need` answered: the object, that it was not there, or why the read
+/// was refused or failed.
+fn record(out: &mut ClusterRead, need: &Need, res: &ApiResource, result: Fetched) {
+    let kind = need.kind();
+    let (namespace, name, verb) = match need {
+        Need::Get { namespace, name, .. } => (Some(namespace.clone()), Some(name.clone()), "get"),
+        Need::List { namespace, .. } => (namespace.clone(), None, "list"),
+        Need::Find(search) => return record_search(&mut out.snapshot.lookups, search, res, result),
+    };
+    let lookups = &mut out.snapshot.lookups;
+    match result {
+        Fetched::Ok(value) => {
+            out.snapshot.kinds_present.insert(kind);
+            if let Need::List { namespace, label_selector: None, .. } = need {
+                lookups.listed.insert((kind, namespace.clone().unwrap_or_default()));
+            }
+            if let Value::Object(mut map) = value {
+                map.entry("apiVersion").or_insert_with(|| Value::String(res.api_version()));
+                map.entry("kind").or_insert_with(|| Value::String(res.kind.clone()));
+                out.keep(Value::Object(map));
+            }
+        }
+        Fetched::NotFound if name.is_some() => {
+            out.snapshot.kinds_present.insert(kind);
+            lookups.not_found.insert((kind, namespace.unwrap_or_default(), name.unwrap_or_default()));
+        }
+        Fetched::NotFound => {
+            let message = format!(
+                "the API server does not serve {} of {} (404): a CRD installed but not served?",
+                res.plural,
+                res.api_version()
+            );
+            out.snapshot.blocked.push(blocked(kind, res, namespace, name, verb, false, message))
+        }
+        Fetched::Forbidden(message) => {
+            out.snapshot.blocked.push(blocked(kind, res, namespace, name, verb, true, message))
+        }
+        Fetched::Gone(message) | Fetched::Failed(message) => {
+            out.snapshot.blocked.push(blocked(kind, res, namespace, name, verb, false, message))
+        }
+    }
 }
 
 fn blocked(
@@ -810,7 +843,9 @@ pub fn complete_names(opts: &Options, namespaces: bool) -> Vec<String> {
         };
         let mut names = BTreeSet::new();
         for res in resources {
-            if let Ok(Fetched::Ok(Value::Array(items))) = fetcher.list(&res, Some(&namespace), None).await {
+            if let Ok(Fetched::Ok(Value::Array(items))) =
+                fetcher.list(&res, &Query { namespace: Some(&namespace), ..Query::default() }).await
+            {
                 names.extend(
                     items.iter().filter_map(|i| {
                         i.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string)

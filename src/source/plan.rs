@@ -4,10 +4,10 @@
 
 use crate::diagnose::Scope;
 use crate::diagnose::analyzers::registration::effective_prefix;
-use crate::graph::{BackendTarget, Graph, SERVICE_NAME_LABEL, get};
+use crate::graph::{BackendTarget, Graph, SERVICE_NAME_LABEL, get, refgrant};
 use crate::model::Kind;
 use crate::model::objref::GATEWAY_GROUP;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Search, Snapshot};
 use std::collections::BTreeSet;
 
 /// One read.
@@ -33,10 +33,63 @@ pub enum Need {
         /// Only the resources of this API group (for kinds served by several groups).
         group: Option<String>,
     },
+    /// LIST where an object might be when it is not where a reference points; a refusal only
+    /// means "not looked there".
+    Find(Search),
+}
+
+impl Need {
+    /// The kind read.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Need::Get { kind, .. } | Need::List { kind, .. } => *kind,
+            Need::Find(search) => search.kind,
+        }
+    }
 }
 
 fn get_need(kind: Kind, namespace: &str, name: &str) -> Need {
     Need::Get { kind, namespace: namespace.to_string(), name: name.to_string() }
+}
+
+fn list_need(kind: Kind, namespace: &str) -> Need {
+    Need::List { kind, namespace: Some(namespace.to_string()), label_selector: None, group: None }
+}
+
+fn find(kind: Kind, namespace: Option<&str>, name: Option<&str>) -> Need {
+    Need::Find(Search { kind, namespace: namespace.map(str::to_string), name: name.map(str::to_string) })
+}
+
+/// GET the object a reference names and, once that GET came back 404, look where it might be:
+/// by name in every namespace; for a route also the other routes of its namespace (a typo), and
+/// all Gateways and classes, which are few.
+fn get_or_find(out: &mut BTreeSet<Need>, snap: &Snapshot, kind: Kind, namespace: &str, name: &str) {
+    out.insert(get_need(kind, namespace, name));
+    if !snap.lookups.missing(kind, namespace, name) {
+        return;
+    }
+    match kind {
+        Kind::Gateway | Kind::GatewayClass => {
+            out.insert(find(kind, None, None));
+        }
+        Kind::HttpRoute => {
+            out.insert(find(kind, None, Some(name)));
+            out.insert(find(kind, Some(namespace), None));
+        }
+        _ => {
+            out.insert(find(kind, None, Some(name)));
+        }
+    }
+}
+
+/// The grants of `to`'s namespace and, once they are read and none permits `from` → `to`, those
+/// of the referrer's namespace, where a misplaced grant is most likely.
+fn grants(out: &mut BTreeSet<Need>, snap: &Snapshot, from: &refgrant::From, to: &refgrant::To) {
+    out.insert(list_need(Kind::ReferenceGrant, to.namespace));
+    if snap.lookups.listed_in(Kind::ReferenceGrant, to.namespace) && refgrant::check(snap, from, to).is_err()
+    {
+        out.insert(find(Kind::ReferenceGrant, Some(from.namespace), None));
+    }
 }
 
 /// The reads the chains of the registrations in `scope` need, given what has been read.
@@ -44,6 +97,12 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
     let mut out = BTreeSet::new();
     let mut regs: Vec<_> = snap.registrations.values().filter(|r| scope.selects(r)).collect();
     if regs.is_empty() {
+        // A NAME that matched nothing: where does a registration of that name exist?
+        if let (Some(name), Some(ns)) = (&scope.name, &scope.namespace)
+            && snap.lookups.missing(Kind::Registration, ns, name)
+        {
+            out.insert(find(Kind::Registration, None, Some(name)));
+        }
         return out;
     }
     out.insert(Need::List { kind: Kind::Extension, namespace: None, label_selector: None, group: None });
@@ -74,11 +133,11 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
         let ns = &reg.meta.namespace;
         let spec = &reg.view.1.spec;
         if let Some(t) = &spec.target_ref {
-            out.insert(get_need(Kind::HttpRoute, ns, &t.name));
+            get_or_find(&mut out, snap, Kind::HttpRoute, ns, &t.name);
             routes.extend(get(&snap.routes, ns, &t.name));
         }
         for r in spec.credential_ref.iter().chain(spec.ca_cert_secret_ref.iter()) {
-            out.insert(get_need(Kind::Secret, ns, &r.name));
+            get_or_find(&mut out, snap, Kind::Secret, ns, &r.name);
         }
     }
     let mut gateways = BTreeSet::new();
@@ -91,7 +150,7 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
             }
             match t.kind.as_ref() {
                 "Gateway" => {
-                    out.insert(get_need(Kind::Gateway, &t.namespace, &t.name));
+                    get_or_find(&mut out, snap, Kind::Gateway, &t.namespace, &t.name);
                     gateways.insert((t.namespace.clone(), t.name.clone(), route_ns.clone()));
                 }
                 "ListenerSet" => {
@@ -111,7 +170,7 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
                 if !target.is_service() {
                     continue;
                 }
-                out.insert(get_need(Kind::Service, &target.namespace, &target.name));
+                get_or_find(&mut out, snap, Kind::Service, &target.namespace, &target.name);
                 out.insert(Need::List {
                     kind: Kind::EndpointSlice,
                     namespace: Some(target.namespace.clone()),
@@ -119,19 +178,22 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
                     group: None,
                 });
                 if target.namespace != *route_ns {
-                    out.insert(Need::List {
-                        kind: Kind::ReferenceGrant,
-                        namespace: Some(target.namespace.clone()),
-                        label_selector: None,
-                        group: None,
-                    });
+                    let from =
+                        refgrant::From { group: GATEWAY_GROUP, kind: "HTTPRoute", namespace: route_ns };
+                    let to = refgrant::To {
+                        group: "",
+                        kind: "Service",
+                        namespace: &target.namespace,
+                        name: &target.name,
+                    };
+                    grants(&mut out, snap, &from, &to);
                 }
             }
         }
     }
     for (gw_ns, gw_name, route_ns) in &gateways {
         let Some(gw) = get(&snap.gateways, gw_ns, gw_name) else { continue };
-        out.insert(get_need(Kind::GatewayClass, "", &gw.view.spec.gateway_class_name));
+        get_or_find(&mut out, snap, Kind::GatewayClass, "", &gw.view.spec.gateway_class_name);
         let selects = gw.view.spec.listeners.iter().any(|l| {
             l.allowed_routes.as_ref().and_then(|a| a.namespaces.as_ref()).and_then(|n| n.from.as_deref())
                 == Some("Selector")
@@ -158,12 +220,14 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
                 out.insert(get_need(Kind::Secret, &ext.meta.namespace, &name));
             }
             if ext.meta.namespace != *gw_ns {
-                out.insert(Need::List {
-                    kind: Kind::ReferenceGrant,
-                    namespace: Some(gw_ns.clone()),
-                    label_selector: None,
-                    group: None,
-                });
+                let from = refgrant::From {
+                    group: ext.group(),
+                    kind: "MCPGatewayExtension",
+                    namespace: &ext.meta.namespace,
+                };
+                let to =
+                    refgrant::To { group: GATEWAY_GROUP, kind: "Gateway", namespace: gw_ns, name: gw_name };
+                grants(&mut out, snap, &from, &to);
             }
             // Other extensions' conflicts are judged on the same Gateway: it is already read.
         }

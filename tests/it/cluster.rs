@@ -460,3 +460,124 @@ fn a_scan_naming_many_secrets_keeps_requests_in_flight_bounded() {
     let most = server.max_in_flight();
     assert!((2..=16).contains(&most), "requests in flight at once: {most}");
 }
+
+/// The namespace pitfalls and typos, diagnosed by name on a cluster: once a GET comes back 404
+/// the doctor looks where the object might be (a few requests more than the healthy twin, none on
+/// the healthy path) and says what it says from files.
+#[test]
+fn a_broken_link_looks_for_the_object_elsewhere_with_at_most_three_more_requests() {
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        // (scenario, namespace, code, what the message says, the search request)
+        (
+            "pitfall-route-in-another-namespace",
+            "mcp-system",
+            "MCPD0103",
+            "an HTTPRoute of that name exists in namespace team-a",
+            "/httproutes?limit=500&fieldSelector=metadata.name%3Dweather",
+        ),
+        (
+            "r05-target-route-typo",
+            "team-a",
+            "MCPD0103",
+            "HTTPRoutes in team-a: weather",
+            "/namespaces/team-a/httproutes?limit=500",
+        ),
+        (
+            "pitfall-parent-ref-without-namespace",
+            "team-a",
+            "MCPD0206",
+            "Gateway mcp-gateway lives in namespace gateway-system",
+            "/v1/gateways?limit=500",
+        ),
+        (
+            "r06-parent-gateway-typo",
+            "team-a",
+            "MCPD0206",
+            "Gateways in the cluster: gateway-system/mcp-gateway",
+            "/v1/gateways?limit=500",
+        ),
+        (
+            "pitfall-reference-grant-in-source-namespace",
+            "team-a",
+            "MCPD0602",
+            "ReferenceGrant team-a/allow-team-a-routes would permit it",
+            "/namespaces/team-a/referencegrants?limit=500",
+        ),
+        (
+            "r18-credential-secret-not-found",
+            "team-a",
+            "MCPD0701",
+            "a Secret of that name exists in namespace mcp-system",
+            "/api/v1/secrets?limit=500&fieldSelector=metadata.name%3Dweather-token",
+        ),
+        (
+            "gateway-class-not-found",
+            "team-a",
+            "MCPD0305",
+            "classes in the cluster: istio",
+            "/gatewayclasses?limit=500",
+        ),
+    ];
+    for (scenario, ns, code, says, search) in cases {
+        let run = |file: &str, ns: &str| {
+            let server = FakeApiServer::start(scenario_objects(scenario, file), Options::default());
+            let out = doctor(&server, &["weather", "-n", ns, "-o", "json"]);
+            (out, server.requests())
+        };
+        let (broken, asked) = run("broken.yaml", ns);
+        // The healthy twin of the first pitfall has its registration next to the route.
+        let fixed_ns = if *scenario == "pitfall-route-in-another-namespace" { "team-a" } else { ns };
+        let (fixed, healthy_asked) = run("fixed.yaml", fixed_ns);
+        assert_eq!((broken.code, fixed.code), (1, 0), "{scenario}: {}{}", broken.stdout, broken.stderr);
+        let finding = broken.json()["servers"][0]["findings"]
+            .as_array()
+            .and_then(|f| f.iter().find(|f| f["code"] == *code).cloned())
+            .unwrap_or_else(|| panic!("{scenario}: no {code} in {}", broken.stdout));
+        let message = finding["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{scenario}: {message}");
+        assert!(asked.iter().any(|r| r.contains(search)), "{scenario}: no search {search} in {asked:#?}");
+        let searches = |requests: &[String]| {
+            requests
+                .iter()
+                .filter(|r| {
+                    r.contains("fieldSelector")
+                        || r.contains("/v1/gateways?")
+                        || r.contains("/gatewayclasses?")
+                })
+                .count()
+        };
+        assert_eq!(searches(&healthy_asked), 0, "{scenario}: the healthy path searches: {healthy_asked:#?}");
+        assert!(
+            healthy_asked.len() <= 15,
+            "{scenario}: {} requests on the healthy path",
+            healthy_asked.len()
+        );
+        assert!(
+            asked.len() <= healthy_asked.len() + 3,
+            "{scenario}: {} requests broken, {} healthy:\n{asked:#?}",
+            asked.len(),
+            healthy_asked.len()
+        );
+    }
+}
+
+/// A search the API server refuses changes no verdict: the link is still broken, and the chain
+/// says the doctor could not look elsewhere.
+#[test]
+fn a_refused_search_is_said_in_the_chain_and_changes_no_verdict() {
+    let opts = Options {
+        deny: vec![Deny { verb: "list", plural: "gateways", namespace: None }],
+        ..Options::default()
+    };
+    let server =
+        FakeApiServer::start(scenario_objects("pitfall-parent-ref-without-namespace", "broken.yaml"), opts);
+    let out = doctor(&server, &["weather", "-n", "team-a"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("not found; not looked for elsewhere: forbidden to list gateways across namespaces"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("MCPD0801"), "a refused search is no forbidden read:\n{}", out.stdout);
+}

@@ -245,3 +245,111 @@ fn every_scenario_has_a_healthy_twin() {
         assert!(!expect.summary.is_empty());
     }
 }
+
+/// What a run says that must not depend on where the objects came from: per error finding, its
+/// code, the blamed object and the namespaces its message and fix name.
+fn errors_and_namespaces(report: &Value, namespaces: &[String]) -> Vec<String> {
+    let servers = report["servers"].as_array().cloned().unwrap_or_default();
+    let mut findings: Vec<Value> =
+        servers.iter().flat_map(|s| s["findings"].as_array().cloned().unwrap_or_default()).collect();
+    findings.extend(report["findings"].as_array().cloned().unwrap_or_default());
+    let mut out: Vec<String> = findings
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            let text = format!("{} {}", f["message"], f["fix"]);
+            let named: Vec<&str> = namespaces
+                .iter()
+                .filter(|ns| {
+                    text.match_indices(ns.as_str()).any(|(i, _)| {
+                        let word = |c: char| c.is_ascii_alphanumeric() || c == '-';
+                        let before = text[..i].chars().next_back().is_none_or(|c| !word(c));
+                        let after = text[i + ns.len()..].chars().next().is_none_or(|c| !word(c));
+                        before && after
+                    })
+                })
+                .map(String::as_str)
+                .collect();
+            format!("{} on {} naming [{}]", f["code"], object_display(&f["object"]), named.join(", "))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The `NAME -n NS` runs of a case: its own when it names a registration, else one per
+/// registration in its objects.
+fn targeted_args(case: &Case, objects: &[Value]) -> Vec<Vec<String>> {
+    if case.args.first().is_some_and(|a| !a.starts_with('-')) {
+        return vec![case.args.clone()];
+    }
+    objects
+        .iter()
+        .filter(|o| matches!(o["kind"].as_str(), Some("MCPServerRegistration" | "MCPServer")))
+        .filter_map(|o| {
+            let name = o.pointer("/metadata/name")?.as_str()?.to_string();
+            let ns = o.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("default");
+            let mut args = vec![name, "-n".to_string(), ns.to_string()];
+            args.extend(case.args.iter().cloned());
+            Some(args)
+        })
+        .collect()
+}
+
+#[test]
+fn every_scenario_blames_the_same_objects_and_namespaces_from_files_and_from_a_cluster() {
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for (name, expect) in all() {
+        if FILES_ONLY.contains(&name.as_str()) {
+            continue;
+        }
+        let mut cases = vec![(&expect.broken, "broken.yaml")];
+        cases.extend(expect.fixed.as_ref().map(|f| (f, "fixed.yaml")));
+        for (case, file) in cases {
+            let objects = case_objects(&name, &expect, case, file);
+            let mut namespaces: Vec<String> = objects
+                .iter()
+                .filter_map(|o| o.pointer("/metadata/namespace").and_then(Value::as_str))
+                .chain(std::iter::once("default"))
+                .map(str::to_string)
+                .collect();
+            namespaces.sort();
+            namespaces.dedup();
+            let files = if case.files.is_empty() { vec![file.to_string()] } else { case.files.clone() };
+            let mut file_args: Vec<String> = Vec::new();
+            for b in &expect.base {
+                file_args.extend(["-f".to_string(), format!("tests/scenarios/_base/{b}")]);
+            }
+            for f in &files {
+                file_args.extend(["-f".to_string(), format!("tests/scenarios/{name}/{f}")]);
+            }
+            let server = FakeApiServer::start(objects.clone(), Options::default());
+            let cluster_args = vec!["--kubeconfig".to_string(), server.kubeconfig.display().to_string()];
+            for target in targeted_args(case, &objects) {
+                let said = |base: &[String]| {
+                    let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+                    args.extend(target.iter().map(String::as_str));
+                    args.extend(["-o", "json"]);
+                    let out = run(&args);
+                    (out.code, errors_and_namespaces(&out.json(), &namespaces))
+                };
+                runs += 1;
+                let (from_files, from_cluster) = (said(&file_args), said(&cluster_args));
+                if from_files != from_cluster {
+                    failures.push(format!(
+                        "{name}/{file} {}:\n  files   exit {} {:#?}\n  cluster exit {} {:#?}",
+                        target.join(" "),
+                        from_files.0,
+                        from_files.1,
+                        from_cluster.0,
+                        from_cluster.1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(runs >= 100, "only {runs} targeted runs");
+    assert!(failures.is_empty(), "{} of {runs} runs differ:\n{}", failures.len(), failures.join("\n"));
+}

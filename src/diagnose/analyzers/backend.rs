@@ -120,7 +120,11 @@ fn one(walk: &mut Walk, route: &Obj<HttpRoute>, target: &BackendTarget, field: &
             } else {
                 format!("; a Service of that name exists in namespace {}", others.join(", "))
             };
-            walk.link(&me, relation, &to, LinkState::Fail, "BackendNotFound");
+            let detail = match walk.snap().lookups.refused(Kind::Service, &target.name) {
+                Some(why) => format!("BackendNotFound; not looked for elsewhere: {why}"),
+                None => "BackendNotFound".to_string(),
+            };
+            walk.link(&me, relation, &to, LinkState::Fail, detail);
             walk.find(
                 Finding::new(
                     Code::BackendNotFound,
@@ -330,7 +334,7 @@ fn endpoints(walk: &mut Walk, service: &Obj<Service>) {
             "endpoints",
             &slices_ref,
             LinkState::Skipped,
-            "the input holds no EndpointSlice objects",
+            format!("{} holds no EndpointSlice objects", walk.snap().lookups.source()),
         );
         return;
     }

@@ -24,10 +24,6 @@ pub fn served_by(parents: &[ParentResult]) -> Option<ObjRef> {
     parents.iter().find(|p| p.works).and_then(|p| p.extension.clone())
 }
 
-fn group_of(ext: &Obj<Extension>) -> &str {
-    ext.api_version.rsplit_once('/').map_or("", |(g, _)| g)
-}
-
 /// Whether the extension's targetRef names this Gateway (the namespace is not defaulted).
 fn targets(ext: &Obj<Extension>, gw: &Obj<Gateway>) -> bool {
     let t = &ext.view.spec.target_ref;
@@ -105,7 +101,7 @@ fn serve_by(walk: &mut Walk, rule: ExtensionRule, p: &Parent) -> Served {
         return broken;
     }
     let same_group: Vec<&Obj<Extension>> =
-        candidates.iter().copied().filter(|e| group_of(e) == group).collect();
+        candidates.iter().copied().filter(|e| e.group() == group).collect();
     let Some(first) = same_group.first().copied() else {
         if let Some(ext) = candidates.first() {
             group_mismatch(walk, p, ext);
@@ -151,10 +147,11 @@ fn no_extension(walk: &mut Walk, rule: ExtensionRule, p: &Parent, placeholder: &
             format!("{} -> {}/{}", e.objref().ns_name(), t.namespace.as_deref().unwrap_or(""), t.name)
         })
         .collect();
+    let source = walk.snap().lookups.source();
     let hint = if elsewhere.is_empty() {
-        "the input holds no MCPGatewayExtension".to_string()
+        format!("{source} holds no MCPGatewayExtension")
     } else {
-        format!("extensions in the input: {}", elsewhere.join(", "))
+        format!("extensions in {source}: {}", elsewhere.join(", "))
     };
     walk.link(
         &gw_ref,
@@ -185,12 +182,12 @@ fn no_extension(walk: &mut Walk, rule: ExtensionRule, p: &Parent, placeholder: &
 
 fn group_mismatch(walk: &mut Walk, p: &Parent, ext: &Obj<Extension>) {
     let (gw_ref, group) = (p.gw.objref(), p.reg.view.0.group());
-    let evidence = format!("extension of group {}, registration of group {group}", group_of(ext));
+    let evidence = format!("extension of group {}, registration of group {group}", ext.group());
     walk.link(&gw_ref, "served by", &ext.objref(), LinkState::Fail, evidence);
     let message = format!(
         "{} serves {gw_ref}, but it belongs to {} while {} is {}: an extension only serves registrations of its own API group",
         ext.objref(),
-        group_of(ext),
+        ext.group(),
         p.reg.objref(),
         p.reg.api_version
     );
@@ -469,7 +466,7 @@ fn extension_problems(
         }
     }
     if *ext_ns != gw.meta.namespace {
-        let group = group_of(ext).to_string();
+        let group = ext.group().to_string();
         let from = refgrant::From { group: &group, kind: "MCPGatewayExtension", namespace: ext_ns };
         let to = refgrant::To {
             group: GATEWAY_GROUP,
@@ -531,7 +528,7 @@ fn extension_problems(
         (other.meta.creation_timestamp(), &other.meta.name) < (ext.meta.creation_timestamp(), &ext.meta.name)
     };
     // Only extensions of one API group compete: a controller does not see the other group's.
-    let rival = |o: &Obj<Extension>| group_of(o) == group_of(ext) && older(o);
+    let rival = |o: &Obj<Extension>| o.group() == ext.group() && older(o);
     if let Some(other) = in_namespace(&walk.snap().extensions, ext_ns)
         .find(|o| by_listener && o.meta.name != ext.meta.name && rival(o))
     {

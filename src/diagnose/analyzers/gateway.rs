@@ -235,7 +235,8 @@ fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, 
     let target = &eval.target;
     let elsewhere: Vec<&Obj<Gateway>> =
         walk.snap().gateways.values().filter(|g| g.meta.name == target.name).map(|g| &**g).collect();
-    walk.link(&me, relation, target, LinkState::Fail, "not found");
+    let detail = walk.not_found(Kind::Gateway, &target.name);
+    walk.link(&me, relation, target, LinkState::Fail, detail);
     let defaulted = eval.parent_ref.namespace.as_deref().is_none_or(str::is_empty);
     let (message, fix) = match elsewhere.first() {
         Some(gw) => {
@@ -268,10 +269,11 @@ fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, 
         }
         None => {
             let all: Vec<String> = walk.snap().gateways.values().map(|g| g.objref().ns_name()).collect();
-            let hint = if all.is_empty() {
-                "the input holds no Gateway".to_string()
-            } else {
-                format!("Gateways in the input: {}", all.join(", "))
+            let source = walk.snap().lookups.source();
+            let hint = match walk.snap().lookups.refused(Kind::Gateway, &target.name) {
+                Some(why) => format!("not looked for in other namespaces: {why}"),
+                None if all.is_empty() => format!("{source} holds no Gateway"),
+                None => format!("Gateways in {source}: {}", all.join(", ")),
             };
             (
                 format!(
@@ -367,7 +369,7 @@ fn rejection_finding(
                             )),
                     };
                     if graph.snap.namespaces.is_empty() && from == Some("Selector") {
-                        fix.summary.push_str(" (the input holds no Namespace objects; labels other than kubernetes.io/metadata.name were not known)");
+                        fix.summary.push_str(&format!(" ({} holds no Namespace objects; labels other than kubernetes.io/metadata.name were not known)", graph.snap.lookups.source()));
                     }
                     Finding::new(
                         Code::NotAllowedByListenersNamespace,
@@ -453,7 +455,7 @@ fn gateway_class(walk: &mut Walk, gw: &Obj<Gateway>) {
             "gatewayClassName",
             &class_ref,
             LinkState::Skipped,
-            "the input holds no GatewayClass objects",
+            format!("{} holds no GatewayClass objects", walk.snap().lookups.source()),
         );
         return;
     }
@@ -462,14 +464,20 @@ fn gateway_class(walk: &mut Walk, gw: &Obj<Gateway>) {
     }
     let Some(class) = get(&walk.snap().gateway_classes, "", class_name) else {
         let known: Vec<&str> = walk.snap().gateway_classes.values().map(|c| c.meta.name.as_str()).collect();
-        walk.link(&gw_ref, "gatewayClassName", &class_ref, LinkState::Fail, "not found");
+        let known = match walk.snap().lookups.refused(Kind::GatewayClass, class_name) {
+            Some(why) => format!("the classes could not be listed: {why}"),
+            None => format!("classes in {}: {}", walk.snap().lookups.source(), known.join(", ")),
+        };
+        let detail = walk.not_found(Kind::GatewayClass, class_name);
+        walk.link(&gw_ref, "gatewayClassName", &class_ref, LinkState::Fail, detail);
         walk.find(
             Finding::new(
                 Code::GatewayClassNotFound,
                 gw_ref.clone(),
                 "spec.gatewayClassName",
-                format!("{gw_ref} uses GatewayClass {class_name}, which does not exist (classes in the input: {})", known.join(", ")),
-                Fix::say("Set spec.gatewayClassName to an installed GatewayClass.").command("kubectl get gatewayclasses"),
+                format!("{gw_ref} uses GatewayClass {class_name}, which does not exist ({known})"),
+                Fix::say("Set spec.gatewayClassName to an installed GatewayClass.")
+                    .command("kubectl get gatewayclasses"),
             )
             .at(gw.origin.as_ref()),
         );

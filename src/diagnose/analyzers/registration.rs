@@ -26,7 +26,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
                 Code::RegistrationApiOutdated,
                 me.clone(),
                 "apiVersion",
-                format!("{me} uses {}, but the input holds mcp.kuadrant.io objects: controllers from mcp-gateway v0.6 on ignore the mcp.kagenti.com group", reg.api_version),
+                format!("{me} uses {}, but {} holds mcp.kuadrant.io objects: controllers from mcp-gateway v0.6 on ignore the mcp.kagenti.com group", reg.api_version, walk.snap().lookups.source()),
                 Fix::say("Re-create the registration as mcp.kuadrant.io/v1 MCPServerRegistration.").yaml(format!(
                     "apiVersion: mcp.kuadrant.io/v1\nkind: MCPServerRegistration\nmetadata:\n  name: {}\n  namespace: {}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: {}\n{}",
                     reg.meta.name,
@@ -271,7 +271,12 @@ pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Op
                 .filter(|r| r.meta.name == target.name)
                 .map(|r| r.meta.namespace.clone())
                 .collect();
-            let hint = if others.is_empty() {
+            let hint = if !others.is_empty() {
+                format!(
+                    "; an HTTPRoute of that name exists in namespace {} (registration and route must share a namespace)",
+                    others.join(", ")
+                )
+            } else if walk.snap().lookups.knows_all(Kind::HttpRoute, ns) {
                 let names: Vec<&str> = crate::graph::in_namespace(&walk.snap().routes, ns)
                     .map(|r| r.meta.name.as_str())
                     .collect();
@@ -281,23 +286,28 @@ pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Op
                     format!("; HTTPRoutes in {ns}: {}", names.join(", "))
                 }
             } else {
-                format!(
-                    "; an HTTPRoute of that name exists in namespace {} (registration and route must share a namespace)",
-                    others.join(", ")
-                )
+                String::new()
             };
-            walk.link(&me, "targetRef", &route_ref, LinkState::Fail, "not found");
+            let detail = walk.not_found(Kind::HttpRoute, &target.name);
+            walk.link(&me, "targetRef", &route_ref, LinkState::Fail, detail);
             walk.find(
                 Finding::new(
                     Code::TargetRouteNotFound,
                     me.clone(),
                     "spec.targetRef.name",
                     format!("{me} targets {route_ref}, which does not exist{hint}"),
-                    Fix::say(format!(
-                        "Fix spec.targetRef.name, or create HTTPRoute {} in namespace {ns}.",
-                        target.name
-                    ))
-                    .target(route_ref),
+                    match others.first() {
+                        Some(there) => Fix::say(format!(
+                            "Create the registration in namespace {there}, next to HTTPRoute {there}/{}, or move the route to namespace {ns}.",
+                            target.name
+                        ))
+                        .target(ObjRef { namespace: there.clone(), ..me.clone() }),
+                        None => Fix::say(format!(
+                            "Fix spec.targetRef.name, or create HTTPRoute {} in namespace {ns}.",
+                            target.name
+                        ))
+                        .target(route_ref),
+                    },
                 )
                 .at(origin),
             );
@@ -317,11 +327,16 @@ pub fn not_found(snap: &Snapshot, scope: &Scope, name: &str) -> Finding {
         .collect();
     let hint = if !elsewhere.is_empty() {
         format!("; it exists as {}", elsewhere.join(", "))
-    } else if snap.has_kind(Kind::Registration) {
+    } else if !snap.registrations.is_empty() && snap.lookups.knows_all(Kind::Registration, "") {
         let all: Vec<String> = snap.registrations.values().take(10).map(|r| r.objref().ns_name()).collect();
-        format!("; registrations in the input: {}", all.join(", "))
+        format!("; registrations in {}: {}", snap.lookups.source(), all.join(", "))
+    } else if snap.lookups.live {
+        match snap.lookups.refused(Kind::Registration, name) {
+            Some(why) => format!("; not looked for in other namespaces: {why}"),
+            None => "; no namespace of the cluster holds a registration of that name".to_string(),
+        }
     } else {
-        "; the input holds no registration at all".into()
+        "; the input holds no registration at all".to_string()
     };
     let place = if ns == "*" { "any namespace".to_string() } else { format!("namespace {ns}") };
     Finding::new(

@@ -52,7 +52,8 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
                 elsewhere.join(", ")
             )
         };
-        walk.link(&me, field, &secret_ref, LinkState::Fail, "not found");
+        let detail = walk.not_found(Kind::Secret, &r.name);
+        walk.link(&me, field, &secret_ref, LinkState::Fail, detail);
         walk.find(
             Finding::new(
                 Code::SecretNotFound,

@@ -380,8 +380,8 @@ async fn answer(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) -> 
         ["apis"] => discovery(opts, accept),
         ["api", v] => resource_list(opts, "", v),
         ["apis", g, v] => resource_list(opts, g, v),
-        ["api", v, rest @ ..] => objects(inner, "", v, rest, query).await,
-        ["apis", g, v, rest @ ..] => objects(inner, g, v, rest, query).await,
+        ["api", v, rest @ ..] => objects(inner, "", v, rest, query, accept).await,
+        ["apis", g, v, rest @ ..] => objects(inner, g, v, rest, query, accept).await,
         _ => status(404, "NotFound", "the server could not find the requested resource".into()),
     }
 }
@@ -451,7 +451,14 @@ fn resource_list(opts: &Options, group: &str, version: &str) -> Response {
     )
 }
 
-async fn objects(inner: &Inner, group: &str, version: &str, rest: &[&str], query: &str) -> Response {
+async fn objects(
+    inner: &Inner,
+    group: &str,
+    version: &str,
+    rest: &[&str],
+    query: &str,
+    accept: &str,
+) -> Response {
     let opts = &inner.opts;
     let (namespace, plural, name) = match rest {
         ["namespaces", ns, plural] => (Some(*ns), *plural, None),
@@ -558,6 +565,15 @@ async fn objects(inner: &Inner, group: &str, version: &str, rest: &[&str], query
         };
     }
     let mut items: Vec<Value> = matching.map(convert).collect();
+    if accept.contains("as=PartialObjectMetadataList") {
+        // As the API server does: each item's metadata only, typed meta.k8s.io/v1.
+        let items: Vec<Value> = items
+            .iter()
+            .map(|o| json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"]}))
+            .collect();
+        let list = json!({"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": "12345"}, "items": items});
+        return json_response(StatusCode::OK, list);
+    }
     items.sort_by_key(|o| {
         (
             o["metadata"]["namespace"].as_str().unwrap_or("").to_string(),
