@@ -327,8 +327,16 @@ fn every_scenario_blames_the_same_objects_and_namespaces_from_files_and_from_a_c
             }
             let server = FakeApiServer::start(objects.clone(), Options::default());
             let cluster_args = vec!["--kubeconfig".to_string(), server.kubeconfig.display().to_string()];
-            for target in targeted_args(case, &objects) {
-                let said = |base: &[String]| {
+            // Each registration by name, and a scan (`-A` on the cluster, everything in the files).
+            let mut targets: Vec<(Vec<String>, Vec<String>)> =
+                targeted_args(case, &objects).into_iter().map(|t| (t.clone(), t)).collect();
+            if !case.args.first().is_some_and(|a| !a.starts_with('-')) {
+                let mut all = vec!["-A".to_string()];
+                all.extend(case.args.iter().cloned());
+                targets.push((case.args.clone(), all));
+            }
+            for (file_target, cluster_target) in targets {
+                let said = |base: &[String], target: &[String]| {
                     let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
                     args.extend(target.iter().map(String::as_str));
                     args.extend(["-o", "json"]);
@@ -336,11 +344,12 @@ fn every_scenario_blames_the_same_objects_and_namespaces_from_files_and_from_a_c
                     (out.code, errors_and_namespaces(&out.json(), &namespaces))
                 };
                 runs += 1;
-                let (from_files, from_cluster) = (said(&file_args), said(&cluster_args));
+                let from_files = said(&file_args, &file_target);
+                let from_cluster = said(&cluster_args, &cluster_target);
                 if from_files != from_cluster {
                     failures.push(format!(
                         "{name}/{file} {}:\n  files   exit {} {:#?}\n  cluster exit {} {:#?}",
-                        target.join(" "),
+                        cluster_target.join(" "),
                         from_files.0,
                         from_files.1,
                         from_cluster.0,
