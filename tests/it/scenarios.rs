@@ -330,7 +330,7 @@ fn every_scenario_blames_the_same_objects_and_namespaces_from_files_and_from_a_c
             // Each registration by name, and a scan (`-A` on the cluster, everything in the files).
             let mut targets: Vec<(Vec<String>, Vec<String>)> =
                 targeted_args(case, &objects).into_iter().map(|t| (t.clone(), t)).collect();
-            if !case.args.first().is_some_and(|a| !a.starts_with('-')) {
+            if case.args.first().is_none_or(|a| a.starts_with('-')) {
                 let mut all = vec!["-A".to_string()];
                 all.extend(case.args.iter().cloned());
                 targets.push((case.args.clone(), all));

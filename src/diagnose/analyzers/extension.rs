@@ -576,40 +576,55 @@ fn extension_problems(
             );
         }
     }
-    let ready = condition(&ext.view.status.conditions, "Ready");
-    if let Some(c) = ready
-        && let super::status::Freshness::Stale { seen, now } =
-            super::status::Freshness::of(c, ext.meta.generation)
-    {
-        let what = format!("the Ready condition (Ready={}/{})", c.status, c.reason);
-        let fix = Fix::say(format!(
-            "Check that the mcp-gateway controller runs; the broker in {ext_ns} follows the spec only once it does."
-        ));
-        out.push(
-            super::status::stale_finding(me.clone(), "status.conditions[Ready]", &what, seen, now, fix)
-                .at(origin),
-        );
-    } else if let Some(c) = ready {
-        if c.status == "False" && out.is_empty() {
+    if let Some(c) = condition(&ext.view.status.conditions, "Ready") {
+        extension_ready(walk, ext, c, &mut out);
+    }
+    out
+}
+
+/// The extension's `Ready`, combined with what its specs imply (`out`: the problems found so far):
+/// a False not shown to be stale is an error, a stale one is said and the specs decide.
+fn extension_ready(
+    walk: &mut Walk,
+    ext: &Obj<Extension>,
+    c: &crate::model::Condition,
+    out: &mut Vec<Finding>,
+) {
+    use super::status::{Combined, Freshness, combine, stale_finding};
+    let (me, ext_ns, origin) = (ext.objref(), &ext.meta.namespace, ext.origin.as_ref());
+    let status_ok = c.status == "True";
+    match combine(Freshness::of(c, ext.meta.generation), status_ok, out.is_empty()) {
+        Combined::Stale { seen, now } => {
+            let what = format!("the Ready condition (Ready={}/{})", c.status, c.reason);
+            let fix = Fix::say(format!(
+                "Check that the mcp-gateway controller runs; the broker in {ext_ns} follows the spec only once it does."
+            ));
+            out.push(stale_finding(me, "status.conditions[Ready]", &what, seen, now, fix).at(origin));
+        }
+        Combined::Agree if status_ok => {
+            walk.link(&me, "status", &me, LinkState::Ok, format!("Ready=True/{}", c.reason))
+        }
+        // What the extension's controller reports (its broker Deployment, its Secrets) is more
+        // than the specs show: a False not shown to be stale stands.
+        Combined::Refused | Combined::Disagree if !status_ok && out.is_empty() => {
+            let message = if c.message.is_empty() { "(no message)" } else { c.message.as_str() };
             out.push(
                 Finding::new(
                     Code::ExtensionNotReady,
                     me.clone(),
                     "status.conditions[Ready]",
-                    format!("{me} reports Ready=False/{}: {}", c.reason, c.message),
+                    format!("{me} reports Ready=False/{}: {message}; from the specs we would expect it to be valid", c.reason),
                     Fix::say(match c.reason.as_str() {
                         "DeploymentNotReady" => format!("Check the broker: kubectl -n {ext_ns} get deploy mcp-gateway; kubectl -n {ext_ns} logs deploy/mcp-gateway"),
-                        _ => "Fix the cause the condition names.".to_string(),
+                        _ => format!("Act on the controller's reason {}: {message}", c.reason),
                     }),
                 )
                 .with_reason(c.reason.clone())
                 .at(origin),
             );
-        } else if c.status == "True" {
-            walk.link(&me, "status", &me, LinkState::Ok, format!("Ready=True/{}", c.reason));
         }
+        _ => {}
     }
-    out
 }
 
 /// The extension's own Secrets (G08): the trusted-headers key unless generated, and the session

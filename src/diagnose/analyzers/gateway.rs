@@ -483,6 +483,22 @@ fn gateway_class(walk: &mut Walk, gw: &Obj<Gateway>) {
         );
         return;
     };
+    let accepted = condition(&class.view.status.conditions, "Accepted");
+    if let Some(c) = accepted
+        && let status::Freshness::Stale { seen, now } = status::Freshness::of(c, class.meta.generation)
+    {
+        let what = format!("the GatewayClass's Accepted={}/{}", c.status, c.reason);
+        let fix = Fix::say(format!(
+            "Check that the controller {} runs; do not trust this condition.",
+            class.view.spec.controller_name
+        ));
+        let stale =
+            status::stale_finding(class_ref.clone(), "status.conditions[Accepted]", &what, seen, now, fix);
+        walk.find(stale.at(class.origin.as_ref()));
+        let detail = format!("exists, controller {} (its status is stale)", class.view.spec.controller_name);
+        walk.link(&gw_ref, "gatewayClassName", &class_ref, LinkState::Warn, detail);
+        return;
+    }
     match walk.graph.class_accepted(class_name) {
         Some((false, reason)) => {
             let c = condition(&class.view.status.conditions, "Accepted")
@@ -577,38 +593,63 @@ fn gateway_status(walk: &mut Walk, gw: &Obj<Gateway>) {
     );
 }
 
-/// Conditions of the listeners the route attaches to, when the Gateway carries listener status.
+/// Conditions of the listeners the route attaches to, when the Gateway carries listener status:
+/// a fresh Accepted or Programmed False is the controller refusing the listener (an error), other
+/// False conditions and those of unknown age are warnings, stale ones are said as stale.
 fn listener_status(walk: &mut Walk, route: &Obj<HttpRoute>, gw: &Obj<Gateway>, admitting: &[&Listener]) {
+    let gw_ref = gw.objref();
+    let refuses = |l: &Listener| {
+        gw.view.status.listeners.iter().find(|s| s.name == l.name).is_some_and(|s| {
+            s.conditions.iter().any(|c| {
+                matches!(c.type_.as_str(), "Accepted" | "Programmed")
+                    && c.status == "False"
+                    && status::Freshness::of(c, gw.meta.generation) == status::Freshness::Fresh
+            })
+        })
+    };
+    // A listener that still serves the route keeps it working: the others are warnings then.
+    let one_serves = admitting.iter().any(|l| !refuses(l));
     for l in admitting {
         let Some(status) = gw.view.status.listeners.iter().find(|s| s.name == l.name) else { continue };
-        let bad: Vec<String> = status
-            .conditions
-            .iter()
-            .filter(|c| {
-                matches!(c.type_.as_str(), "Accepted" | "Programmed" | "ResolvedRefs") && c.status == "False"
-            })
-            .map(|c| format!("{}=False/{}", c.type_, c.reason))
-            .collect();
-        if bad.is_empty() {
+        let field = format!("status.listeners[{}]", l.name);
+        let relation = format!("listener {} status", l.name);
+        let judged = |c: &&crate::model::Condition| {
+            matches!(c.type_.as_str(), "Accepted" | "Programmed" | "ResolvedRefs") && c.status == "False"
+        };
+        let (mut stale, mut refused, mut bad) = (Vec::new(), Vec::new(), Vec::new());
+        for c in status.conditions.iter().filter(judged) {
+            match status::Freshness::of(c, gw.meta.generation) {
+                status::Freshness::Stale { seen, now } => stale.push((c, seen, now)),
+                status::Freshness::Fresh if c.type_ != "ResolvedRefs" && !one_serves => refused.push(c),
+                _ => bad.push(c),
+            }
+        }
+        if let Some((c, seen, now)) = stale.first() {
+            let what = format!("the conditions of listener {} ({}=False/{})", l.name, c.type_, c.reason);
+            let fix = Fix::say("Check that the Gateway's controller runs; do not trust these conditions.");
+            walk.find(
+                status::stale_finding(gw_ref.clone(), &field, &what, *seen, *now, fix).at(gw.origin.as_ref()),
+            );
+        }
+        if let Some(c) = refused.first() {
+            let detail = format!("{}=False/{} (current)", c.type_, c.reason);
+            walk.link(&gw_ref, relation, &gw_ref, LinkState::Fail, detail);
+            let who = format!("listener {}: the Gateway's controller", l.name);
+            walk.find(status::refused_finding(gw_ref.clone(), &field, &who, c, None).at(gw.origin.as_ref()));
             continue;
         }
-        let gw_ref = gw.objref();
-        walk.link(&gw_ref, format!("listener {} status", l.name), &gw_ref, LinkState::Warn, bad.join(", "));
-        let reason = status
-            .conditions
-            .iter()
-            .find(|c| c.status == "False")
-            .map(|c| c.reason.clone())
-            .unwrap_or_default();
+        let Some(first) = bad.first() else { continue };
+        let said: Vec<String> = bad.iter().map(|c| format!("{}=False/{}", c.type_, c.reason)).collect();
+        walk.link(&gw_ref, relation, &gw_ref, LinkState::Warn, said.join(", "));
         walk.find(
             Finding::new(
                 Code::ListenerNotReady,
                 gw_ref.clone(),
                 format!("spec.listeners[{}]", l.name),
-                format!("listener {} of {gw_ref}, where HTTPRoute {} attaches, reports {}", l.name, route.objref().ns_name(), bad.join(", ")),
+                format!("listener {} of {gw_ref}, where HTTPRoute {} attaches, reports {}", l.name, route.objref().ns_name(), said.join(", ")),
                 Fix::say("Fix the listener (certificateRefs, allowedRoutes.kinds, hostname/port conflicts) as its conditions say."),
             )
-            .with_reason(reason)
+            .with_reason(first.reason.clone())
             .at(gw.origin.as_ref()),
         );
     }

@@ -1,5 +1,7 @@
-//! The second oracle: the status controllers wrote (route `status.parents[]`, the registration's
-//! `Ready`), compared with what the specs imply. Disagreements, stale `observedGeneration`, entries
+//! The second oracle: the status controllers wrote, compared with what the specs imply. The
+//! freshness rule (`Freshness`, `combine`, the stale and refused findings) lives here for every
+//! object; this module applies it to the route's `status.parents[]` and the registration's
+//! `Ready`, and the Gateway, listener, class and extension checks call it. Disagreements, entries
 //! from controllers the GatewayClass does not name, and missing entries are findings of their own.
 
 use super::gateway::ParentResult;
@@ -129,13 +131,27 @@ fn route_parent(walk: &mut Walk, route: &Obj<HttpRoute>, p: &ParentResult, other
         if from_cluster && p.gateway.is_some() {
             let controller =
                 class_controller.clone().unwrap_or_else(|| "the GatewayClass's controller".into());
-            walk.link(&me, "status", &p.eval.target, LinkState::Warn, "no status entry for this parent");
+            // Entries for other parents that describe an older spec: the parentRef changed since.
+            let stale = route.view.status.parents.iter().flat_map(|e| &e.conditions).find_map(|c| {
+                match Freshness::of(c, route.meta.generation) {
+                    Freshness::Stale { seen, now } => Some(format!(
+                        "; its other status entries are stale too (written for generation {seen}, the route is at generation {now}): the controller has not caught up with a change of the parentRefs"
+                    )),
+                    _ => None,
+                }
+            });
+            let detail = if stale.is_some() {
+                "no status entry for this parent (stale)"
+            } else {
+                "no status entry for this parent"
+            };
+            walk.link(&me, "status", &p.eval.target, LinkState::Warn, detail);
             walk.find(
                 Finding::new(
                     Code::StatusMissing,
                     me.clone(),
                     field,
-                    format!("HTTPRoute {} has no status entry for parent {}: {controller} has not reconciled it (not running, or not watching the route)", me.ns_name(), p.eval.target),
+                    format!("HTTPRoute {} has no status entry for parent {}: {controller} has not reconciled it (not running, or not watching the route){}", me.ns_name(), p.eval.target, stale.unwrap_or_default()),
                     Fix::say(format!("Check that {controller} is running.")),
                 )
                 .at(origin),
@@ -269,23 +285,19 @@ fn registration(walk: &mut Walk, reg: &RegistrationObj) {
     let me = reg.objref();
     let Some(ready) = condition(&reg.view.1.status.conditions, "Ready") else { return };
     let origin = reg.origin.as_ref();
-    if let (Some(seen), Some(generation)) = (ready.observed_generation, reg.meta.generation)
-        && seen < generation
-    {
-        walk.find(
-            Finding::new(
-                Code::StatusStale,
-                me.clone(),
-                "status.conditions[Ready]",
-                format!("the Ready condition of {me} describes generation {seen}, but the object is at generation {generation}"),
-                Fix::say("Check that the mcp-gateway controller runs (kubectl logs deploy/mcp-gateway-controller -n mcp-system)."),
-            )
-            .at(origin),
-        );
-    }
-    let broken = walk.findings.iter().any(|f| f.severity == Severity::Error);
     let evidence =
         format!("Ready={}/{} {}", ready.status, ready.reason, ready.message).trim_end().to_string();
+    // A Ready about an older spec speaks for none of today's links: the specs decide.
+    if let Freshness::Stale { seen, now } = Freshness::of(ready, reg.meta.generation) {
+        let what = format!("the Ready condition (Ready={}/{})", ready.status, ready.reason);
+        let fix = Fix::say(
+            "Check that the mcp-gateway controller runs and reconciles: kubectl get deploy -A -l app=mcp-controller, then its logs.",
+        );
+        walk.find(stale_finding(me.clone(), "status.conditions[Ready]", &what, seen, now, fix).at(origin));
+        walk.link(&me, "status", &me, LinkState::Warn, format!("{evidence} (written for generation {seen})"));
+        return;
+    }
+    let broken = walk.findings.iter().any(|f| f.severity == Severity::Error);
     match (ready.status.as_str(), broken) {
         ("True", true) => {
             walk.link(&me, "status", &me, LinkState::Warn, evidence);
