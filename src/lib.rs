@@ -257,9 +257,7 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
     timings.lap("read+decode", &mut clock);
     let snap = read.snap;
     let scope = Scope {
-        name: args.name.clone(),
-        namespace: read.namespace,
-        selector,
+        select: snapshot::Selection { name: args.name.clone(), namespace: read.namespace, selector },
         suppress,
         release: args.mcp_gateway_version,
     };
@@ -448,7 +446,7 @@ fn read_cluster(args: &DiagnoseArgs, keep_raw: bool) -> Result<Input, Error> {
         .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
     let read = runtime.block_on(async {
         tokio::select! {
-            read = source::cluster::read(&opts) => read.map_err(Error::from),
+            read = source::cluster::read(&opts, graph::refgrant::permits) => read.map_err(Error::from),
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
         }
     })?;

@@ -92,6 +92,40 @@ pub fn store_key(namespace: &str, name: &str, group_kind: &'static str) -> Store
     (format!("{namespace}\0{name}").into_boxed_str(), group_kind)
 }
 
+/// Objects of `store` in `namespace`, in name order.
+pub fn in_namespace<'a, T>(store: &'a Store<T>, namespace: &str) -> impl Iterator<Item = &'a Obj<T>> + 'a {
+    let start = store_key(namespace, "", "");
+    let prefix = start.0.clone();
+    store.range(start..).take_while(move |((k, _), _)| k.starts_with(&*prefix)).map(|(_, o)| &**o)
+}
+
+/// Looks up `namespace/name` in a store (the first kind of that name, for stores of several).
+pub fn get<'a, T>(store: &'a Store<T>, namespace: &str, name: &str) -> Option<&'a Obj<T>> {
+    use std::ops::Bound::{Included, Unbounded};
+    let start = store_key(namespace, name, "");
+    store.range((Included(&start), Unbounded)).next().filter(|((k, _), _)| *k == start.0).map(|(_, o)| &**o)
+}
+
+/// Which registrations a diagnosis is about: NAME, `-n` and `-l`.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only registrations of this name.
+    pub name: Option<String>,
+    /// Only registrations in this namespace; `None` = every namespace.
+    pub namespace: Option<String>,
+    /// Only registrations whose labels match (`-l`).
+    pub selector: Option<crate::model::selector::Selector>,
+}
+
+impl Selection {
+    /// Whether a registration is selected.
+    pub fn selects(&self, reg: &RegistrationObj) -> bool {
+        self.namespace.as_deref().is_none_or(|ns| reg.meta.namespace == ns)
+            && self.name.as_deref().is_none_or(|n| reg.meta.name == n)
+            && self.selector.as_ref().is_none_or(|s| s.matches(&reg.meta.labels))
+    }
+}
+
 /// Every object of the diagnosis, by kind.
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -410,7 +444,7 @@ impl Snapshot {
     pub fn retain_services_named(&mut self, names: &BTreeSet<String>) {
         self.services.retain(|_, s| names.contains(&s.meta.name));
         self.endpoint_slices.retain(|_, s| {
-            s.meta.labels.get(crate::graph::SERVICE_NAME_LABEL).is_some_and(|n| names.contains(n))
+            s.meta.labels.get(crate::model::refs::SERVICE_NAME_LABEL).is_some_and(|n| names.contains(n))
         });
     }
 

@@ -10,7 +10,7 @@ pub mod suppress;
 
 use crate::graph::Graph;
 use crate::model::{Kind, ObjRef, Release, Releases};
-use crate::snapshot::{Origin, RegistrationObj, Snapshot};
+use crate::snapshot::{Origin, RegistrationObj, Selection, Snapshot};
 use analyzers::{backend, extension, gateway, registration, route, secrets, status};
 pub use catalog::{CATALOG, Code, CodeInfo};
 pub use finding::{Finding, Fix, Link, LinkState, Report, Severity, Verdict};
@@ -18,28 +18,15 @@ use finding::{FirstBroken, Metadata, ServerRef, ServerReport, Shared, Source, Su
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-/// Which registrations to diagnose.
+/// Which registrations to diagnose, and how.
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
-    /// Only registrations of this name.
-    pub name: Option<String>,
-    /// Only registrations in this namespace; `None` = every namespace.
-    pub namespace: Option<String>,
-    /// Only registrations whose labels match (`-l`).
-    pub selector: Option<crate::model::selector::Selector>,
+    /// The registrations (NAME, `-n`, `-l`).
+    pub select: Selection,
     /// Findings to silence (`--suppress`).
     pub suppress: Vec<suppress::Rule>,
     /// The mcp-gateway release the user pinned (`--mcp-gateway-version`).
     pub release: Option<Release>,
-}
-
-impl Scope {
-    /// Whether a registration is selected.
-    pub fn selects(&self, reg: &RegistrationObj) -> bool {
-        self.namespace.as_deref().is_none_or(|ns| reg.meta.namespace == ns)
-            && self.name.as_deref().is_none_or(|n| reg.meta.name == n)
-            && self.selector.as_ref().is_none_or(|s| s.matches(&reg.meta.labels))
-    }
 }
 
 /// Where the objects came from, for `metadata.source`.
@@ -297,7 +284,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     };
     let detected = release::detect(snap, &apis, how, scope.release);
     let selected: Vec<&RegistrationObj> =
-        snap.registrations.values().map(|r| &**r).filter(|r| scope.selects(r)).collect();
+        snap.registrations.values().map(|r| &**r).filter(|r| scope.select.selects(r)).collect();
 
     let mut servers = Vec::new();
     let mut on_chain: BTreeSet<Arc<ObjRef>> = BTreeSet::new();
@@ -313,7 +300,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     }
     // A prefix conflicts with registrations outside the selection too: find their extensions.
     fn prefix<'r>(r: &'r RegistrationObj, detected: &release::Detected) -> Option<&'r str> {
-        registration::effective_prefix(r, detected.for_generation(r.view.0))
+        r.view.1.prefix_on(detected.for_generation(r.view.0))
     }
     let prefixes: BTreeSet<&str> = selected.iter().filter_map(|r| prefix(r, &detected)).collect();
     let selected_ids: std::collections::HashSet<*const RegistrationObj> =
@@ -450,10 +437,11 @@ fn off_chain_findings(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if selected.is_empty() {
-        match &scope.name {
+        match &scope.select.name {
             Some(name) => out.push(registration::not_found(snap, scope, name)),
             None => {
                 let where_ = scope
+                    .select
                     .namespace
                     .as_deref()
                     .map_or(snap.lookups.source().to_string(), |ns| format!("namespace {ns}"));
@@ -469,7 +457,7 @@ fn off_chain_findings(
                 };
                 out.push(Finding::new(
                     Code::NoRegistrations,
-                    ObjRef::new("", "Namespace", "", scope.namespace.as_deref().unwrap_or("*")),
+                    ObjRef::new("", "Namespace", "", scope.select.namespace.as_deref().unwrap_or("*")),
                     "",
                     format!("no MCPServer or MCPServerRegistration found in {where_}{hint}"),
                     Fix::say(
@@ -481,13 +469,14 @@ fn off_chain_findings(
     }
     for bad in &snap.malformed {
         let in_scope = scope
+            .select
             .namespace
             .as_deref()
             .is_none_or(|ns| bad.objref.namespace.is_empty() || bad.objref.namespace == ns);
         if !on_chain.contains(&bad.objref) && in_scope {
             // Registrations of the selected scope that do not decode break that server: keep error.
             let severity = if bad.kind == Kind::Registration
-                && scope.name.as_deref().is_none_or(|n| n == bad.objref.name)
+                && scope.select.name.as_deref().is_none_or(|n| n == bad.objref.name)
             {
                 Severity::Error
             } else {

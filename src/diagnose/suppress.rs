@@ -5,8 +5,7 @@
 use super::finding::Finding;
 use crate::snapshot::Snapshot;
 
-/// The annotation that silences findings on the object that carries it.
-pub const ANNOTATION: &str = "mcp-doctor.kuadrant.io/suppress";
+pub use crate::model::SUPPRESS_ANNOTATION as ANNOTATION;
 
 /// One `--suppress` rule.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,16 +5,12 @@ pub mod hostname;
 pub mod refgrant;
 
 use crate::model::objref::GATEWAY_GROUP;
+pub use crate::model::refs::{BackendTarget, NAMESPACE_NAME_LABEL, SERVICE_NAME_LABEL, parent_target};
 use crate::model::{
-    BackendRef, Endpoint, EndpointSlice, Gateway, HttpRoute, Listener, ListenerSet, ObjRef, ParentRef,
-    Service, StrMap, condition,
+    Endpoint, EndpointSlice, Gateway, HttpRoute, Listener, ListenerSet, ObjRef, ParentRef, Service, StrMap,
+    condition,
 };
-use crate::snapshot::{Obj, Snapshot, Store, store_key};
-
-/// The label every Namespace carries with its own name.
-pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
-/// The label that ties an EndpointSlice to its Service.
-pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
+use crate::snapshot::{Obj, Snapshot, get};
 
 /// Indexes over a snapshot, built once.
 pub struct Graph<'s> {
@@ -22,20 +18,6 @@ pub struct Graph<'s> {
     pub snap: &'s Snapshot,
     /// EndpointSlices by (namespace, Service), sorted: one entry per slice, no list per Service.
     slices_by_service: Vec<((&'s str, &'s str), &'s Obj<EndpointSlice>)>,
-}
-
-/// Objects of `store` in `namespace`, in name order.
-pub fn in_namespace<'a, T>(store: &'a Store<T>, namespace: &str) -> impl Iterator<Item = &'a Obj<T>> + 'a {
-    let start = store_key(namespace, "", "");
-    let prefix = start.0.clone();
-    store.range(start..).take_while(move |((k, _), _)| k.starts_with(&*prefix)).map(|(_, o)| &**o)
-}
-
-/// Looks up `namespace/name` in a store (the first kind of that name, for stores of several).
-pub fn get<'a, T>(store: &'a Store<T>, namespace: &str, name: &str) -> Option<&'a Obj<T>> {
-    use std::ops::Bound::{Included, Unbounded};
-    let start = store_key(namespace, name, "");
-    store.range((Included(&start), Unbounded)).next().filter(|((k, _), _)| *k == start.0).map(|(_, o)| &**o)
 }
 
 /// A route's reason for not attaching to a parent (route `Accepted=False`).
@@ -148,53 +130,6 @@ impl ParentEval<'_> {
     }
 }
 
-/// A backendRef with its defaults applied.
-#[derive(Debug, Clone)]
-pub struct BackendTarget {
-    /// Group (`""` = core).
-    pub group: String,
-    /// Kind.
-    pub kind: String,
-    /// Namespace (the route's by default).
-    pub namespace: String,
-    /// Name.
-    pub name: String,
-    /// Port, if given.
-    pub port: Option<i64>,
-}
-
-impl BackendTarget {
-    /// Applies the backendRef defaults (`group ""`, `kind Service`, the route's namespace).
-    pub fn of(backend: &BackendRef, route_namespace: &str) -> BackendTarget {
-        BackendTarget {
-            group: backend.group.clone().unwrap_or_default(),
-            kind: backend.kind.clone().unwrap_or_else(|| "Service".into()),
-            namespace: backend
-                .namespace
-                .clone()
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| route_namespace.into()),
-            name: backend.name.clone(),
-            port: backend.port,
-        }
-    }
-
-    /// Whether it names a core Service.
-    pub fn is_service(&self) -> bool {
-        self.group.is_empty() && self.kind == "Service"
-    }
-
-    /// Whether it names an Istio `Hostname` backend.
-    pub fn is_istio_hostname(&self) -> bool {
-        self.group == "networking.istio.io" && self.kind == "Hostname"
-    }
-
-    /// The referenced object's identity.
-    pub fn objref(&self) -> ObjRef {
-        ObjRef::new(&self.group, &self.kind, &self.namespace, &self.name)
-    }
-}
-
 /// The outcome of resolving one backendRef, in the Gateway API's order of checks.
 #[derive(Debug, Clone)]
 pub enum BackendOutcome<'s> {
@@ -261,15 +196,6 @@ impl<'s> Graph<'s> {
             .collect()
     }
 
-    /// The fully defaulted target of a parentRef.
-    pub fn parent_target(parent_ref: &ParentRef, route_namespace: &str) -> ObjRef {
-        let group = parent_ref.group.clone().unwrap_or_else(|| GATEWAY_GROUP.into());
-        let kind = parent_ref.kind.clone().unwrap_or_else(|| "Gateway".into());
-        let namespace =
-            parent_ref.namespace.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| route_namespace.into());
-        ObjRef::new(&group, &kind, &namespace, &parent_ref.name)
-    }
-
     /// Evaluates every parentRef of a route (`gateway-api.md` §2).
     pub fn attachments(&self, route: &'s Obj<HttpRoute>) -> Vec<ParentEval<'s>> {
         route
@@ -279,7 +205,7 @@ impl<'s> Graph<'s> {
             .iter()
             .enumerate()
             .map(|(index, parent_ref)| {
-                let target = Self::parent_target(parent_ref, &route.meta.namespace);
+                let target = parent_target(parent_ref, &route.meta.namespace);
                 let attachment = self.attach(route, parent_ref, &target);
                 ParentEval { index, parent_ref, target, attachment }
             })
@@ -297,7 +223,7 @@ impl<'s> Graph<'s> {
             },
             "ListenerSet" => match get(&self.snap.listener_sets, &target.namespace, &target.name) {
                 Some(ls) => {
-                    let gw_ref = Self::parent_target(&ls.view.spec.parent_ref, &ls.meta.namespace);
+                    let gw_ref = parent_target(&ls.view.spec.parent_ref, &ls.meta.namespace);
                     let gw = get(&self.snap.gateways, &gw_ref.namespace, &gw_ref.name);
                     if !gw.is_some_and(|g| self.gateway_allows_listener_set(g, &ls.meta.namespace)) {
                         return Attachment::ListenerSetNotAllowed(ls, gw);

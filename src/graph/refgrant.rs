@@ -3,33 +3,10 @@
 //! (and name, when set). Misses are explained: a grant in the wrong namespace, or which field of a
 //! nearby grant does not match.
 
-use super::in_namespace;
+pub use crate::model::refs::{Referent as To, Referrer as From};
 use crate::model::{ObjRef, ReferenceGrant};
+use crate::snapshot::in_namespace;
 use crate::snapshot::{Obj, Snapshot};
-
-/// The referrer.
-#[derive(Debug, Clone)]
-pub struct From<'a> {
-    /// Referrer group.
-    pub group: &'a str,
-    /// Referrer kind.
-    pub kind: &'a str,
-    /// Referrer namespace.
-    pub namespace: &'a str,
-}
-
-/// The referenced object.
-#[derive(Debug, Clone)]
-pub struct To<'a> {
-    /// Target group (`""` for core).
-    pub group: &'a str,
-    /// Target kind.
-    pub kind: &'a str,
-    /// Target namespace (where the grant must live).
-    pub namespace: &'a str,
-    /// Target name.
-    pub name: &'a str,
-}
 
 /// Why no grant permits a reference.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +15,11 @@ pub struct GrantMiss {
     pub misplaced: Vec<ObjRef>,
     /// Grants in the target namespace that do not match, with the first mismatch.
     pub near_misses: Vec<(ObjRef, String)>,
+}
+
+/// Whether a grant permits `from` → `to` (the read planner's question).
+pub fn permits(snap: &Snapshot, from: &From, to: &To) -> bool {
+    check(snap, from, to).is_ok()
 }
 
 /// Finds the grant that permits `from` → `to`.

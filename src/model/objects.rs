@@ -130,6 +130,10 @@ impl From<MetaFields> for Meta {
     }
 }
 
+/// The annotation that silences the doctor's findings on the object that carries it (the only
+/// annotation the doctor keeps).
+pub const SUPPRESS_ANNOTATION: &str = "mcp-doctor.kuadrant.io/suppress";
+
 static NO_ANNOTATIONS: StrMap = StrMap(Vec::new());
 
 impl Meta {
@@ -179,7 +183,7 @@ impl Meta {
             self.labels = StrMap::default();
         }
         let Some(mut more) = self.more.take() else { return };
-        more.annotations.retain_keys(|k| k == crate::diagnose::suppress::ANNOTATION);
+        more.annotations.retain_keys(|k| k == SUPPRESS_ANNOTATION);
         if !matches!(kind, Kind::Registration | Kind::Extension) {
             more.uid = None;
             more.creation_timestamp = None;

@@ -111,8 +111,18 @@ pub struct SecretKeyRef {
 }
 
 impl Registration {
-    /// The effective tool prefix, whichever field holds it.
-    pub fn effective_prefix(&self) -> Option<&str> {
+    /// The prefix the user wrote, whichever field holds it (for display and fixes).
+    pub fn written_prefix(&self) -> Option<&str> {
         self.spec.prefix.as_deref().or(self.spec.tool_prefix.as_deref()).filter(|p| !p.is_empty())
+    }
+
+    /// The prefix the controller of the newest of `releases` reads: the field that release's
+    /// schema keeps (the other is pruned by the API server).
+    pub fn prefix_on(&self, releases: super::Releases) -> Option<&str> {
+        match releases.newest().map(super::Release::prefix_field) {
+            Some("toolPrefix") => self.spec.tool_prefix.as_deref(),
+            _ => self.spec.prefix.as_deref(),
+        }
+        .filter(|p| !p.is_empty())
     }
 }

@@ -5,11 +5,10 @@
 
 use super::discovery::{ApiResource, Discovery, GROUPS};
 use super::plan::{self, Need};
-use crate::diagnose::Scope;
-use crate::graph::SERVICE_NAME_LABEL;
 use crate::model::Kind;
+use crate::model::refs::SERVICE_NAME_LABEL;
 use crate::model::release::{self, Clue};
-use crate::snapshot::{Blocked, RawObject, Search, Snapshot};
+use crate::snapshot::{Blocked, RawObject, Search, Selection, Snapshot};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use serde_json::Value;
@@ -423,8 +422,9 @@ async fn load_config(opts: &Options) -> Result<(Config, String), ClusterError> {
     }
 }
 
-/// Connects and reads what the diagnosis of `opts` needs.
-pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
+/// Connects and reads what the diagnosis of `opts` needs; `permits` decides ReferenceGrants for
+/// the planner.
+pub async fn read(opts: &Options, permits: plan::Permits) -> Result<ClusterRead, ClusterError> {
     let (mut config, context) = load_config(opts).await?;
     config.connect_timeout = Some(opts.request_timeout);
     config.read_timeout = Some(opts.request_timeout);
@@ -442,7 +442,7 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
     let discovery = discover(&fetcher).await?;
     check_installed(&discovery)?;
     let selector = opts.selector.as_deref().and_then(|s| crate::model::selector::Selector::parse(s).ok());
-    let scope = Scope { name: opts.name.clone(), namespace: namespace.clone(), selector, ..Scope::default() };
+    let scope = Selection { name: opts.name.clone(), namespace: namespace.clone(), selector };
     let default_ns = namespace.clone().unwrap_or_else(|| "default".into());
     let mut out = ClusterRead {
         context,
@@ -521,7 +521,7 @@ pub async fn read(opts: &Options) -> Result<ClusterRead, ClusterError> {
             None => fetch_wave(&fetcher, &discovery, &todo, &mut out).await?,
         }
         done.extend(todo);
-        wave = plan::needs(&out.snapshot, &scope)
+        wave = plan::needs(&out.snapshot, &scope, permits)
             .into_iter()
             .filter(|n| !listed_all.contains(&n.kind()))
             .collect();

@@ -2,12 +2,10 @@
 //! the chains of the selected registrations still need. The cluster source calls it wave after
 //! wave until nothing new is needed, so one diagnosis reads its chain outward and nothing else.
 
-use crate::diagnose::Scope;
-use crate::diagnose::analyzers::registration::effective_prefix;
-use crate::graph::{BackendTarget, Graph, SERVICE_NAME_LABEL, get, refgrant};
 use crate::model::Kind;
 use crate::model::objref::GATEWAY_GROUP;
-use crate::snapshot::{Search, Snapshot};
+use crate::model::refs::{BackendTarget, Referent, Referrer, SERVICE_NAME_LABEL, parent_target};
+use crate::snapshot::{Search, Selection, Snapshot, get};
 use std::collections::BTreeSet;
 
 /// One read.
@@ -48,6 +46,10 @@ impl Need {
     }
 }
 
+/// Whether a ReferenceGrant of the snapshot permits `from` → `to`: a Gateway API rule the planner
+/// does not own (`graph::refgrant::permits` does; the caller passes it in).
+pub type Permits = fn(&Snapshot, &Referrer, &Referent) -> bool;
+
 fn get_need(kind: Kind, namespace: &str, name: &str) -> Need {
     Need::Get { kind, namespace: namespace.to_string(), name: name.to_string() }
 }
@@ -84,16 +86,15 @@ fn get_or_find(out: &mut BTreeSet<Need>, snap: &Snapshot, kind: Kind, namespace:
 
 /// The grants of `to`'s namespace and, once they are read and none permits `from` → `to`, those
 /// of the referrer's namespace, where a misplaced grant is most likely.
-fn grants(out: &mut BTreeSet<Need>, snap: &Snapshot, from: &refgrant::From, to: &refgrant::To) {
+fn grants(out: &mut BTreeSet<Need>, snap: &Snapshot, permits: Permits, from: &Referrer, to: &Referent) {
     out.insert(list_need(Kind::ReferenceGrant, to.namespace));
-    if snap.lookups.listed_in(Kind::ReferenceGrant, to.namespace) && refgrant::check(snap, from, to).is_err()
-    {
+    if snap.lookups.listed_in(Kind::ReferenceGrant, to.namespace) && !permits(snap, from, to) {
         out.insert(find(Kind::ReferenceGrant, Some(from.namespace), None));
     }
 }
 
 /// The reads the chains of the registrations in `scope` need, given what has been read.
-pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
+pub fn needs(snap: &Snapshot, scope: &Selection, permits: Permits) -> BTreeSet<Need> {
     let mut out = BTreeSet::new();
     let mut regs: Vec<_> = snap.registrations.values().filter(|r| scope.selects(r)).collect();
     if regs.is_empty() {
@@ -109,7 +110,7 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
     // Prefix conflicts: the registrations of the same namespace, and the chains of those that
     // share a prefix with a selected one (to learn which extension serves them).
     let prefixes: BTreeSet<&str> =
-        regs.iter().filter_map(|r| effective_prefix(r, r.view.0.releases())).collect();
+        regs.iter().filter_map(|r| r.view.1.prefix_on(r.view.0.releases())).collect();
     if !prefixes.is_empty() && scope.name.is_some() {
         for reg in &regs {
             let group = reg.view.0.group().to_string();
@@ -124,7 +125,7 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
     let same_prefix: Vec<_> = snap
         .registrations
         .values()
-        .filter(|r| effective_prefix(r, r.view.0.releases()).is_some_and(|p| prefixes.contains(p)))
+        .filter(|r| r.view.1.prefix_on(r.view.0.releases()).is_some_and(|p| prefixes.contains(p)))
         .filter(|r| !regs.iter().any(|s| std::ptr::eq(*s, *r)))
         .collect();
     regs.extend(same_prefix);
@@ -144,7 +145,7 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
     for route in &routes {
         let route_ns = &route.meta.namespace;
         for parent_ref in &route.view.spec.parent_refs {
-            let t = Graph::parent_target(parent_ref, route_ns);
+            let t = parent_target(parent_ref, route_ns);
             if t.group != GATEWAY_GROUP {
                 continue;
             }
@@ -156,7 +157,7 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
                 "ListenerSet" => {
                     out.insert(get_need(Kind::ListenerSet, &t.namespace, &t.name));
                     if let Some(ls) = get(&snap.listener_sets, &t.namespace, &t.name) {
-                        let g = Graph::parent_target(&ls.view.spec.parent_ref, &ls.meta.namespace);
+                        let g = parent_target(&ls.view.spec.parent_ref, &ls.meta.namespace);
                         out.insert(get_need(Kind::Gateway, &g.namespace, &g.name));
                         gateways.insert((g.namespace, g.name, route_ns.clone()));
                     }
@@ -178,15 +179,14 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
                     group: None,
                 });
                 if target.namespace != *route_ns {
-                    let from =
-                        refgrant::From { group: GATEWAY_GROUP, kind: "HTTPRoute", namespace: route_ns };
-                    let to = refgrant::To {
+                    let from = Referrer { group: GATEWAY_GROUP, kind: "HTTPRoute", namespace: route_ns };
+                    let to = Referent {
                         group: "",
                         kind: "Service",
                         namespace: &target.namespace,
                         name: &target.name,
                     };
-                    grants(&mut out, snap, &from, &to);
+                    grants(&mut out, snap, permits, &from, &to);
                 }
             }
         }
@@ -220,14 +220,13 @@ pub fn needs(snap: &Snapshot, scope: &Scope) -> BTreeSet<Need> {
                 out.insert(get_need(Kind::Secret, &ext.meta.namespace, &name));
             }
             if ext.meta.namespace != *gw_ns {
-                let from = refgrant::From {
+                let from = Referrer {
                     group: ext.group(),
                     kind: "MCPGatewayExtension",
                     namespace: &ext.meta.namespace,
                 };
-                let to =
-                    refgrant::To { group: GATEWAY_GROUP, kind: "Gateway", namespace: gw_ns, name: gw_name };
-                grants(&mut out, snap, &from, &to);
+                let to = Referent { group: GATEWAY_GROUP, kind: "Gateway", namespace: gw_ns, name: gw_name };
+                grants(&mut out, snap, permits, &from, &to);
             }
             // Other extensions' conflicts are judged on the same Gateway: it is already read.
         }

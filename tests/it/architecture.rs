@@ -1,4 +1,6 @@
-//! The pure core (graph, diagnose, render) never does I/O.
+//! The house rules: layers only look down (model → snapshot → source → graph → diagnose →
+//! render → cli), I/O stays in `source/` and the runner (lib.rs, main.rs), every module says what
+//! it owns.
 
 use super::support::root;
 
@@ -13,11 +15,70 @@ fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// The layers, lowest first: a module may use its own layer and those before it.
+const LAYERS: &[&str] = &["model", "snapshot", "source", "graph", "diagnose", "render", "cli"];
+
+/// The layer of a file under `src/` (`None` for the runner: lib.rs, main.rs).
+fn layer_of(file: &std::path::Path) -> Option<&'static str> {
+    let rel = file.strip_prefix(root().join("src")).ok()?;
+    let first = rel.components().next()?.as_os_str().to_string_lossy().trim_end_matches(".rs").to_string();
+    LAYERS.iter().copied().find(|l| *l == first)
+}
+
+/// The top-level modules a file names as `crate::X` (in `use` lines and in paths).
+fn crate_modules_named(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .match_indices("crate::")
+        .filter(|(i, _)| !text[..*i].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+        .map(|(i, m)| text[i + m.len()..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn layers_only_look_down() {
+    let mut files = Vec::new();
+    files_under(&root().join("src"), &mut files);
+    let mut seen_edges = 0;
+    let mut wrong = Vec::new();
+    for file in &files {
+        let Some(layer) = layer_of(file) else { continue };
+        let rank = LAYERS.iter().position(|l| *l == layer).unwrap();
+        let text = std::fs::read_to_string(file).unwrap();
+        for used in crate_modules_named(&text) {
+            let Some(used_rank) = LAYERS.iter().position(|l| *l == used) else { continue };
+            seen_edges += 1;
+            if used_rank > rank {
+                wrong.push(format!("{} ({layer}) uses crate::{used}", file.display()));
+            }
+        }
+    }
+    // The scan sees the real imports (diagnose uses graph, snapshot and model, and so on).
+    assert!(seen_edges > 40, "only {seen_edges} imports between modules found: is the scan broken?");
+    assert!(wrong.is_empty(), "imports that look up a layer:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_layer_scan_sees_an_upward_import() {
+    assert_eq!(
+        crate_modules_named("use crate::graph::get;\nlet x = crate::diagnose::Scope::default();"),
+        ["diagnose", "graph"]
+    );
+    assert!(crate_modules_named("use mcp_doctor::graph;").is_empty());
+}
+
 #[test]
 fn pure_core_does_no_io() {
     let mut files = Vec::new();
-    for dir in ["src/graph", "src/diagnose", "src/render", "src/model"] {
-        files_under(&root().join(dir), &mut files);
+    for dir in ["src/graph", "src/diagnose", "src/render", "src/model", "src/snapshot.rs", "src/cli.rs"] {
+        let path = root().join(dir);
+        if path.is_dir() {
+            files_under(&path, &mut files);
+        } else {
+            files.push(path);
+        }
     }
     assert!(files.len() > 10, "expected the core modules, found {files:?}");
     for file in files {

@@ -58,7 +58,7 @@ fn attachment_verdicts_match_the_conformance_corpus() {
             if kind != "HTTPRoute" {
                 continue;
             }
-            let route = mcp_doctor::graph::get(&snap.routes, &ns, &route_name)
+            let route = mcp_doctor::snapshot::get(&snap.routes, &ns, &route_name)
                 .unwrap_or_else(|| panic!("{name}: no route {ns}/{route_name}"));
             let (pkind, pns, pname) = split_ref(row["parent"].as_str().unwrap());
             let section = row["sectionName"].as_str();
@@ -102,7 +102,7 @@ fn attachment_verdicts_match_the_conformance_corpus() {
             if kind != "HTTPRoute" {
                 continue;
             }
-            let route = mcp_doctor::graph::get(&snap.routes, &ns, &route_name).unwrap();
+            let route = mcp_doctor::snapshot::get(&snap.routes, &ns, &route_name).unwrap();
             checked += 1;
             if graph
                 .attachments(route)
@@ -115,7 +115,7 @@ fn attachment_verdicts_match_the_conformance_corpus() {
         for row in test["unresolvedParents"].as_array().into_iter().flatten() {
             let (_, ns, route_name) = split_ref(row["route"].as_str().unwrap());
             let (_, pns, pname) = split_ref(row["parent"].as_str().unwrap());
-            let route = mcp_doctor::graph::get(&snap.routes, &ns, &route_name).unwrap();
+            let route = mcp_doctor::snapshot::get(&snap.routes, &ns, &route_name).unwrap();
             checked += 1;
             let ok = graph.attachments(route).iter().any(|e| {
                 e.target.namespace == pns

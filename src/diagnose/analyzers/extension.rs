@@ -5,10 +5,11 @@
 
 use super::gateway::ParentResult;
 use crate::diagnose::{Code, Finding, Fix, LinkState, Lowered, Walk};
-use crate::graph::{ParentEval, hostname, in_namespace, refgrant};
+use crate::graph::{ParentEval, hostname, refgrant};
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::release::ExtensionRule;
 use crate::model::{Extension, Gateway, HttpRoute, Kind, Listener, ObjRef, Release, Releases, condition};
+use crate::snapshot::in_namespace;
 use crate::snapshot::{Obj, RegistrationObj};
 
 /// What serving a parent came to.
@@ -349,7 +350,7 @@ fn accept(walk: &mut Walk, rule: ExtensionRule, ext: &Obj<Extension>, gw: &Obj<G
 
 /// A Gateway of a GatewayClass whose controller is not Istio ignores the extension's EnvoyFilter.
 fn not_istio(walk: &Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) -> Option<Finding> {
-    let class = crate::graph::get(&walk.snap().gateway_classes, "", &gw.view.spec.gateway_class_name)?;
+    let class = crate::snapshot::get(&walk.snap().gateway_classes, "", &gw.view.spec.gateway_class_name)?;
     let controller = &class.view.spec.controller_name;
     if controller.contains("istio") {
         return None;
@@ -648,7 +649,7 @@ fn extension_secrets(walk: &mut Walk, ext: &Obj<Extension>) -> Vec<Finding> {
         if walk.blocked_link(&me, field, &secret_ref, Kind::Secret, ns, &name) {
             continue;
         }
-        let Some(secret) = crate::graph::get(&walk.snap().secrets, ns, &name) else {
+        let Some(secret) = crate::snapshot::get(&walk.snap().secrets, ns, &name) else {
             out.push(
                 Finding::new(
                     Code::SecretNotFound,

@@ -6,9 +6,10 @@
 use super::{extension, status};
 use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
 use crate::graph::{
-    Attachment, Graph, ListenerRejection, ParentEval, RouteReason, describe_selector, get, kind_rejection,
+    Attachment, Graph, ListenerRejection, ParentEval, RouteReason, describe_selector, kind_rejection,
 };
 use crate::model::{Gateway, HttpRoute, Kind, Listener, ObjRef, condition};
+use crate::snapshot::get;
 use crate::snapshot::{Obj, RegistrationObj};
 
 /// What one parentRef came to.
@@ -184,9 +185,9 @@ fn parent<'s>(
 /// When the parent cannot be read, the route's own status may still answer: use it, and say so.
 fn status_fallback(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, field: &str) {
     let me = route.objref();
-    let want = Graph::parent_target(eval.parent_ref, &route.meta.namespace);
+    let want = crate::model::refs::parent_target(eval.parent_ref, &route.meta.namespace);
     let entry = route.view.status.parents.iter().find(|e| {
-        let t = Graph::parent_target(&e.parent_ref, &route.meta.namespace);
+        let t = crate::model::refs::parent_target(&e.parent_ref, &route.meta.namespace);
         t == want && e.parent_ref.section_name == eval.parent_ref.section_name
     });
     let Some(accepted) = entry.and_then(|e| condition(&e.conditions, "Accepted").map(|c| (e, c))) else {

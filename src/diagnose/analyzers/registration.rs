@@ -2,9 +2,9 @@
 //! fields (`toolPrefix`/`prefix`, `state`), and prefix conflicts between registrations.
 
 use crate::diagnose::{Code, Finding, Fix, LinkState, Scope, Walk};
-use crate::graph::get;
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::{HttpRoute, Kind, ObjRef, Release, Releases};
+use crate::snapshot::get;
 use crate::snapshot::{Obj, RegistrationObj, Snapshot};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,7 +32,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
                     reg.meta.name,
                     reg.meta.namespace,
                     r.spec.target_ref.as_ref().map_or("<route>", |t| t.name.as_str()),
-                    r.effective_prefix().map_or(String::new(), |p| format!("  prefix: {p}\n")),
+                    r.written_prefix().map_or(String::new(), |p| format!("  prefix: {p}\n")),
                 )),
             )
             .at(origin),
@@ -133,7 +133,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
             .at(origin),
         );
     }
-    if let Some(p) = r.effective_prefix() {
+    if let Some(p) = r.written_prefix() {
         notes.push(format!("prefix {p:?}"));
     }
     walk.link(&me, "registration", &me, state, notes.join(", "));
@@ -277,7 +277,7 @@ pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Op
                     others.join(", ")
                 )
             } else if walk.snap().lookups.knows_all(Kind::HttpRoute, ns) {
-                let names: Vec<&str> = crate::graph::in_namespace(&walk.snap().routes, ns)
+                let names: Vec<&str> = crate::snapshot::in_namespace(&walk.snap().routes, ns)
                     .map(|r| r.meta.name.as_str())
                     .collect();
                 if names.is_empty() {
@@ -318,7 +318,7 @@ pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Op
 
 /// The finding for a NAME that matches no registration, naming where that name does exist.
 pub fn not_found(snap: &Snapshot, scope: &Scope, name: &str) -> Finding {
-    let ns = scope.namespace.as_deref().unwrap_or("*");
+    let ns = scope.select.namespace.as_deref().unwrap_or("*");
     let elsewhere: Vec<String> = snap
         .registrations
         .values()
@@ -356,7 +356,7 @@ pub fn prefix_conflicts(
 ) {
     let mut by_key: BTreeMap<(&ObjRef, &str), Vec<&RegistrationObj>> = BTreeMap::new();
     for (ext, reg, releases) in served_by {
-        let (Some(ext), Some(prefix)) = (ext, effective_prefix(reg, *releases)) else { continue };
+        let (Some(ext), Some(prefix)) = (ext, reg.view.1.prefix_on(*releases)) else { continue };
         by_key.entry((ext, prefix)).or_default().push(reg);
     }
     for ((ext, prefix), mut regs) in by_key {
@@ -412,17 +412,6 @@ fn prefix_conflict(walk: &mut Walk, loser: &RegistrationObj, winner: &ObjRef, ex
     let state = LinkState::of(std::slice::from_ref(&finding));
     walk.link(&me, "prefix", winner, state, format!("prefix {prefix:?} already used on {ext}"));
     walk.find(finding);
-}
-
-/// The prefix the controller of the newest of `releases` sees (`toolPrefix` up to v0.6.1,
-/// `prefix` after).
-pub fn effective_prefix(reg: &RegistrationObj, releases: Releases) -> Option<&str> {
-    let spec = &reg.view.1.spec;
-    match releases.newest().map(Release::prefix_field) {
-        Some("toolPrefix") => spec.tool_prefix.as_deref(),
-        _ => spec.prefix.as_deref(),
-    }
-    .filter(|p| !p.is_empty())
 }
 
 #[cfg(test)]

@@ -2,11 +2,11 @@
 //! the label its generation's controller requires, and the key. Only key names are ever read.
 
 use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
-use crate::graph::get;
 use crate::model::registration::SecretKeyRef;
 use crate::model::release::RELEASES;
 use crate::model::{Kind, ObjRef, Release};
 use crate::snapshot::RegistrationObj;
+use crate::snapshot::get;
 
 /// Checks `credentialRef` and `caCertSecretRef`.
 pub fn check(walk: &mut Walk, reg: &RegistrationObj) {

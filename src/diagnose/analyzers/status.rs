@@ -6,8 +6,9 @@
 
 use super::gateway::ParentResult;
 use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
-use crate::graph::{Attachment, Graph, get};
+use crate::graph::Attachment;
 use crate::model::{Condition, HttpRoute, ObjRef, ParentRef, condition};
+use crate::snapshot::get;
 use crate::snapshot::{Obj, RegistrationObj};
 
 /// How far a condition speaks for the object's current spec.
@@ -110,7 +111,7 @@ fn normalized(
     r: &ParentRef,
     route_ns: &str,
 ) -> (String, String, String, String, Option<String>, Option<i64>) {
-    let t = Graph::parent_target(r, route_ns);
+    let t = crate::model::refs::parent_target(r, route_ns);
     (t.group.into_owned(), t.kind.into_owned(), t.namespace, t.name, r.section_name.clone(), r.port)
 }
 
