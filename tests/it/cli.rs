@@ -107,13 +107,15 @@ fn namespace_defaults_objects_without_one() {
 
 #[test]
 fn yaml_output_is_the_same_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = run_in(dir.path(), &["-f", "-", "-o", "yaml"], Some(healthy_input().as_bytes()));
-    assert_eq!(out.code, 0);
-    let v: serde_json::Value = serde_saphyr::from_str(&out.stdout).unwrap();
-    assert_eq!(v["apiVersion"], "mcp-doctor/v1alpha1");
-    assert_eq!(v["kind"], "Report");
-    assert_eq!(v["summary"]["servers"], 1);
+    // A broken scan: servers, findings, fixes with YAML in them, and the summary.
+    let args = ["-f", "tests/scenarios/strategy-hybrid/broken.yaml", "-o"];
+    let yaml = run(&[&args[..], &["yaml"]].concat());
+    let json = run(&[&args[..], &["json"]].concat());
+    assert_eq!((yaml.code, json.code), (1, 1), "{}{}", yaml.stdout, yaml.stderr);
+    let from_yaml: serde_json::Value = serde_saphyr::from_str(&yaml.stdout).unwrap();
+    let from_json = json.json();
+    assert_eq!(from_yaml, from_json);
+    assert!(from_json["servers"].as_array().is_some_and(|s| s.len() > 1), "{from_json:#}");
 }
 
 #[test]

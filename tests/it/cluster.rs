@@ -333,7 +333,7 @@ fn kubectl_finds_the_plugin_on_path() {
         .map(|p| p.join("kubectl"))
         .find(|p| p.is_file())
     else {
-        eprintln!("SKIPPED: kubectl is not installed, plugin dispatch not tested");
+        super::support::skipped("kubectl is not installed, plugin dispatch not tested");
         return;
     };
     let dir = bin_dir();

@@ -7,13 +7,18 @@ use mcp_doctor::snapshot::Snapshot;
 use serde_json::Value;
 use std::path::PathBuf;
 
-fn corpus() -> Option<PathBuf> {
+/// Where the corpus may be: `MCPD_CONFORMANCE_DIR`, else `../shared/conformance` next to the
+/// repository.
+fn corpus_candidates() -> Vec<PathBuf> {
     let candidates = [
         std::env::var_os("MCPD_CONFORMANCE_DIR").map(PathBuf::from),
         Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance")),
-        Some(PathBuf::from("/work/shared/conformance")),
     ];
-    candidates.into_iter().flatten().find(|p| p.join("expected.json").is_file())
+    candidates.into_iter().flatten().collect()
+}
+
+fn corpus() -> Option<PathBuf> {
+    corpus_candidates().into_iter().find(|p| p.join("expected.json").is_file())
 }
 
 fn load(dir: &std::path::Path, files: &[&str], placeholders: &serde_json::Map<String, Value>) -> Snapshot {
@@ -38,7 +43,11 @@ fn split_ref(s: &str) -> (String, String, String) {
 #[test]
 fn attachment_verdicts_match_the_conformance_corpus() {
     let Some(dir) = corpus() else {
-        eprintln!("SKIPPED: Gateway API conformance corpus not found (set MCPD_CONFORMANCE_DIR)");
+        let tried: Vec<String> = corpus_candidates().iter().map(|p| p.display().to_string()).collect();
+        super::support::skipped(&format!(
+            "Gateway API conformance corpus not found at {} (set MCPD_CONFORMANCE_DIR)",
+            tried.join(" or ")
+        ));
         return;
     };
     let expected: Value =

@@ -181,6 +181,19 @@ fn run_case(
             f["message"]
         );
     }
+    // Every error is one the scenario expects: a broken run names all it breaks, nothing more.
+    let unexpected: Vec<String> = findings
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .filter(|f| {
+            !case
+                .findings
+                .iter()
+                .any(|w| f["code"] == w.code.as_str() && object_display(&f["object"]) == w.object)
+        })
+        .map(|f| format!("{} {} [{}]", f["code"], object_display(&f["object"]), f["message"]))
+        .collect();
+    assert!(unexpected.is_empty(), "{ctx}: errors the scenario does not expect: {unexpected:#?}");
     if case.exit == 0 {
         let noisy: Vec<&Value> = findings.iter().filter(|f| f["severity"] != "info").collect();
         assert!(

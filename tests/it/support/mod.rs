@@ -66,6 +66,13 @@ pub fn assert_backend_found_elsewhere(out: &Run, namespace: &str) {
     assert!(message.contains(&hint), "{message}");
 }
 
+/// Says that a test skipped part of its work, on the real stderr: the test harness captures
+/// `eprintln!` of passing tests, and a skip must show in every run.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+}
+
 /// Runs the binary in the repository root.
 pub fn run(args: &[&str]) -> Run {
     run_in(&root(), args, None)
