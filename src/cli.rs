@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     bin_name = "kubectl mcp-doctor",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  kubectl mcp-doctor -A -f examples/\n  kubectl mcp-doctor weather -n team-a -f dump.yaml\n  kubectl get mcpserverregistrations,httproutes,gateways -A -o yaml | kubectl mcp-doctor -f -\n  kubectl mcp-doctor explain MCPD0601\n\nExit codes: 0 healthy, 1 a finding at or above --fail-on, 2 the tool could not do its job,\n3 nothing broken but some links could not be verified."
+    after_help = "Examples:\n  kubectl mcp-doctor weather -n team-a\n  kubectl mcp-doctor -A -f examples/\n  kubectl mcp-doctor dump weather -n team-a > dump.yaml   # for a ticket: no Secret values\n  kubectl mcp-doctor weather -n team-a -f dump.yaml\n  kubectl mcp-doctor explain MCPD0601\n\nExit codes: 0 healthy, 1 a finding at or above --fail-on, 2 the tool could not do its job,\n3 nothing broken but some links could not be verified."
 )]
 pub struct Cli {
     /// Subcommand; without one, diagnose.
@@ -25,6 +25,9 @@ pub struct Cli {
 pub enum Command {
     /// Explain a finding code (e.g. MCPD0601 or backend-ref-not-permitted).
     Explain(ExplainArgs),
+    /// Write what a diagnosis reads from the cluster as one YAML file, for a ticket: Secrets as
+    /// names, labels and key names only. `kubectl mcp-doctor -f dump.yaml` diagnoses it offline.
+    Dump(DumpArgs),
     /// Print a shell completion script (bash, zsh, fish), or install kubectl's plugin completion
     /// helper `kubectl_complete-mcp_doctor` next to this binary (kubectl).
     Completion {
@@ -68,21 +71,31 @@ pub struct ExplainArgs {
     pub markdown: bool,
 }
 
-/// Diagnosis arguments.
+/// `dump` arguments.
 #[derive(Debug, Args)]
-pub struct DiagnoseArgs {
-    /// Name of the registration (MCPServerRegistration or MCPServer) to diagnose; all when omitted.
+pub struct DumpArgs {
+    /// Name of the registration whose chain to dump; all in the namespace when omitted.
     pub name: Option<String>,
-    /// Namespace of the registrations (default: the context's); with -f, objects without a
-    /// namespace get it ("default" when not given).
+    /// Namespace of the registrations (default: the context's).
     #[arg(short = 'n', long)]
     pub namespace: Option<String>,
-    /// Diagnose registrations in every namespace.
+    /// Dump the chains of registrations in every namespace.
     #[arg(short = 'A', long = "all-namespaces", conflicts_with = "namespace")]
     pub all_namespaces: bool,
-    /// File, folder (recursive .yaml/.yml/.json) or - for stdin; repeatable.
-    #[arg(short = 'f', long = "filename", value_name = "PATH")]
-    pub filename: Vec<String>,
+    /// Only registrations whose labels match (kubectl selector syntax).
+    #[arg(short = 'l', long)]
+    pub selector: Option<String>,
+    /// How to reach the cluster.
+    #[command(flatten)]
+    pub connection: Connection,
+    /// Replace namespace, object and host names with stable short hashes; the mapping goes to stderr.
+    #[arg(long)]
+    pub redact: bool,
+}
+
+/// kubectl's connection flags.
+#[derive(Debug, Args, Clone)]
+pub struct Connection {
     /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).
     #[arg(long, value_name = "PATH")]
     pub kubeconfig: Option<std::path::PathBuf>,
@@ -98,6 +111,26 @@ pub struct DiagnoseArgs {
     /// Bound on every request to the API server (kubectl syntax: 10s, 1m, 500ms; 0 = 10s).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub request_timeout: std::time::Duration,
+}
+
+/// Diagnosis arguments.
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// Name of the registration (MCPServerRegistration or MCPServer) to diagnose; all when omitted.
+    pub name: Option<String>,
+    /// Namespace of the registrations (default: the context's); with -f, objects without a
+    /// namespace get it ("default" when not given).
+    #[arg(short = 'n', long)]
+    pub namespace: Option<String>,
+    /// Diagnose registrations in every namespace.
+    #[arg(short = 'A', long = "all-namespaces", conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+    /// File, folder (recursive .yaml/.yml/.json) or - for stdin; repeatable.
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filename: Vec<String>,
+    /// How to reach the cluster.
+    #[command(flatten)]
+    pub connection: Connection,
     /// Only registrations whose labels match (kubectl selector syntax).
     #[arg(short = 'l', long)]
     pub selector: Option<String>,

@@ -135,6 +135,7 @@ impl Timings {
 pub fn run(cli: Cli, stdin: &mut dyn Read, env: &Env) -> Result<Outcome, Error> {
     match cli.command {
         Some(Command::Explain(args)) => explain(args),
+        Some(Command::Dump(args)) => dump(&args, env),
         Some(Command::Completion { shell }) => completion(shell),
         Some(Command::Complete { words }) => Ok(Outcome { stdout: complete(&words), ..Outcome::default() }),
         None => diagnose_command(&cli.diagnose, stdin, env),
@@ -312,13 +313,62 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
     if !args.redact {
         return Ok(Outcome { stdout, stderr: timing_line, code, document: None });
     }
-    let (stdout, mapping) = render::redact::redact(&stdout, &names);
+    Ok(Outcome { code, ..redacted(stdout, &names) })
+}
+
+/// `dump`: reads from the cluster what a diagnosis of the selected registrations reads (the same
+/// planner, plus the mcp-gateway CRDs) and writes it as one YAML file for offline diagnosis.
+fn dump(args: &cli::DumpArgs, env: &Env) -> Result<Outcome, Error> {
+    let selector =
+        args.selector.as_deref().map(model::selector::Selector::parse).transpose().map_err(Error::Usage)?;
+    let opts = source::cluster::Options {
+        namespace: args.namespace.clone(),
+        all_namespaces: args.all_namespaces,
+        name: args.name.clone(),
+        selector: args.selector.clone(),
+        keep_raw: true,
+        dump: true,
+        ..cluster_options(&args.connection)
+    };
+    let read = read_live(&opts)?;
+    let select = snapshot::Selection { name: args.name.clone(), namespace: read.namespace.clone(), selector };
+    let source = SourceInfo::Cluster {
+        context: read.context.clone(),
+        server: read.server.clone(),
+        apis: read.apis.clone(),
+    };
+    let report = diagnose::diagnose(&read.snapshot, &Scope { select, ..Scope::default() }, source);
+    let mut command = vec!["kubectl mcp-doctor dump".to_string()];
+    command.extend(args.name.clone());
+    command.extend(read.namespace.as_ref().map(|ns| format!("-n {ns}")));
+    command.extend(args.all_namespaces.then(|| "-A".to_string()));
+    command.extend(args.selector.as_ref().map(|s| format!("-l {s}")));
+    let header = render::dump::Header {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        generated_at: &rfc3339(env.now),
+        context: &read.context,
+        server: &read.server,
+        command: &command.join(" "),
+        apis: &read.apis,
+        release: &report.metadata.mcp_gateway.line(),
+    };
+    let snap = &read.snapshot;
+    let stdout = render::dump::render(&header, &read.install, &snap.raw, &snap.kinds_present);
+    if !args.redact {
+        return Ok(Outcome { stdout, ..Outcome::default() });
+    }
+    Ok(redacted(stdout, &names(snap, &report)))
+}
+
+/// `--redact`: the output with names replaced, the mapping on stderr.
+fn redacted(stdout: String, names: &[(Category, String)]) -> Outcome {
+    let (stdout, mapping) = render::redact::redact(&stdout, names);
     let mut stderr =
         String::from("redacted names (this mapping is not in the output; keep it to read the answer):\n");
     for (with, name) in &mapping {
         stderr.push_str(&format!("  {with}  {name}\n"));
     }
-    Ok(Outcome { stdout, stderr, code, document: None })
+    Outcome { stdout, stderr, ..Outcome::default() }
 }
 
 /// Every namespace, object and host name the output may mention.
@@ -412,6 +462,10 @@ fn read_files(args: &DiagnoseArgs, stdin: &mut dyn Read, keep_raw: bool) -> Resu
         count += 1;
         snap.extend(std::iter::once(o), &default_ns);
     })?;
+    for (api_version, kind) in &loaded.listed_kinds {
+        snap.saw_kind(api_version, kind);
+    }
+    count += loaded.listed_kinds.len();
     if count == 0 {
         return Err(Error::Input(source::InputError::Unreadable {
             path: args.filename.join(", "),
@@ -426,36 +480,50 @@ fn read_files(args: &DiagnoseArgs, stdin: &mut dyn Read, keep_raw: bool) -> Resu
     Ok(Input { snap, namespace, source: SourceInfo::Files(loaded.files), kubernetes_version: None })
 }
 
+/// The cluster read's options from kubectl's connection flags.
+fn cluster_options(c: &cli::Connection) -> source::cluster::Options {
+    source::cluster::Options {
+        kubeconfig: c.kubeconfig.clone(),
+        context: c.context.clone(),
+        cluster: c.cluster.clone(),
+        user: c.user.clone(),
+        request_timeout: c.request_timeout,
+        ..source::cluster::Options::default()
+    }
+}
+
 fn read_cluster(args: &DiagnoseArgs, keep_raw: bool) -> Result<Input, Error> {
     let opts = source::cluster::Options {
-        kubeconfig: args.kubeconfig.clone(),
-        context: args.context.clone(),
-        cluster: args.cluster.clone(),
-        user: args.user.clone(),
         namespace: args.namespace.clone(),
         all_namespaces: args.all_namespaces,
         name: args.name.clone(),
         selector: args.selector.clone(),
-        request_timeout: args.request_timeout,
         want_version: keep_raw,
         keep_raw,
+        ..cluster_options(&args.connection)
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
-    let read = runtime.block_on(async {
-        tokio::select! {
-            read = source::cluster::read(&opts, graph::refgrant::permits) => read.map_err(Error::from),
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
-        }
-    })?;
+    let read = read_live(&opts)?;
     Ok(Input {
         snap: read.snapshot,
         namespace: read.namespace,
         source: SourceInfo::Cluster { context: read.context, server: read.server, apis: read.apis },
         kubernetes_version: read.kubernetes_version,
     })
+}
+
+/// Reads the cluster on a runtime of its own; Ctrl-C stops it.
+fn read_live(opts: &source::cluster::Options) -> Result<source::cluster::ClusterRead, Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    let read = runtime.block_on(async {
+        tokio::select! {
+            read = source::cluster::read(opts, graph::refgrant::permits) => read.map_err(Error::from),
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+        }
+    })?;
+    Ok(read)
 }
 
 #[cfg(test)]

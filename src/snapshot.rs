@@ -448,6 +448,13 @@ impl Snapshot {
         });
     }
 
+    /// Records that the input read objects of this kind, though it may hold none (a typed list).
+    pub fn saw_kind(&mut self, api_version: &str, kind: &str) {
+        if let Some(kind) = Kind::classify(api_version, kind) {
+            self.kinds_present.insert(kind);
+        }
+    }
+
     /// Whether the input held any object of `kind`.
     pub fn has_kind(&self, kind: Kind) -> bool {
         self.kinds_present.contains(&kind)

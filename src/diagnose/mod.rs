@@ -198,6 +198,26 @@ impl<'g, 's> Walk<'g, 's> {
         }
     }
 
+    /// If the input (files) holds no object of `kind` at all, a partial dump is likelier than a
+    /// missing object: records the link as unknown, saying so, and returns true.
+    pub fn kind_missing(
+        &mut self,
+        from: &ObjRef,
+        relation: &str,
+        to: &ObjRef,
+        kind: Kind,
+        what: &str,
+    ) -> bool {
+        if self.snap().lookups.live || self.snap().has_kind(kind) {
+            return false;
+        }
+        let detail = format!(
+            "cannot verify: the input holds no {what} at all; if it is a partial dump, `kubectl mcp-doctor dump` writes every kind the doctor reads"
+        );
+        self.link(from, relation, to, LinkState::Unknown, detail);
+        true
+    }
+
     /// If the object is in the input but did not decode: records a failed link and the finding.
     pub fn malformed_link(
         &mut self,

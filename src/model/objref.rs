@@ -124,6 +124,18 @@ impl Kind {
         }
     }
 
+    /// `(apiVersion, kind)` of the kinds every Kubernetes API server serves at one version (the
+    /// others are looked up by discovery).
+    pub fn builtin(self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            Kind::Service => ("v1", "Service"),
+            Kind::Secret => ("v1", "Secret"),
+            Kind::Namespace => ("v1", "Namespace"),
+            Kind::EndpointSlice => ("discovery.k8s.io/v1", "EndpointSlice"),
+            _ => return None,
+        })
+    }
+
     /// Whether objects of this kind live in a namespace.
     pub fn namespaced(self) -> bool {
         !matches!(self, Kind::GatewayClass | Kind::Namespace)

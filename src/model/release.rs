@@ -320,6 +320,66 @@ pub fn fingerprint(object: &Value) -> Option<Clue> {
     }
 }
 
+/// An install object (a CRD or the controller Deployment) reduced to what `fingerprint` reads,
+/// for a dump: a CRD's versions and the shape of its schema (no documentation), a Deployment's
+/// name, labels and images (never its environment).
+pub fn install_evidence(object: &Value) -> Value {
+    let meta = |keys: &[&str]| {
+        let m = object.get("metadata").and_then(Value::as_object);
+        let kept: serde_json::Map<String, Value> =
+            keys.iter().filter_map(|k| Some((k.to_string(), m?.get(*k)?.clone()))).collect();
+        Value::Object(kept)
+    };
+    let head = |spec: Value, metadata: Value| serde_json::json!({"apiVersion": object["apiVersion"], "kind": object["kind"], "metadata": metadata, "spec": spec});
+    match str_at(object, "/kind") {
+        "CustomResourceDefinition" => {
+            let versions: Vec<Value> = object
+                .pointer("/spec/versions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|v| {
+                    let schema = schema_shape(v.pointer("/schema/openAPIV3Schema").unwrap_or(&Value::Null));
+                    serde_json::json!({"name": v["name"], "served": v["served"], "storage": v["storage"],
+                        "schema": {"openAPIV3Schema": schema}})
+                })
+                .collect();
+            let spec = serde_json::json!({"group": object.pointer("/spec/group"), "names": object.pointer("/spec/names"),
+                "scope": object.pointer("/spec/scope"), "versions": versions});
+            head(spec, meta(&["name"]))
+        }
+        _ => {
+            let containers: Vec<Value> = object
+                .pointer("/spec/template/spec/containers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|c| serde_json::json!({"name": c["name"], "image": c["image"]}))
+                .collect();
+            head(
+                serde_json::json!({"template": {"spec": {"containers": containers}}}),
+                meta(&["name", "namespace", "labels"]),
+            )
+        }
+    }
+}
+
+/// A schema's types and property names, without descriptions, defaults or validations.
+fn schema_shape(schema: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    if let Some(t) = schema.get("type") {
+        out.insert("type".into(), t.clone());
+    }
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        let shaped = props.iter().map(|(k, v)| (k.clone(), schema_shape(v))).collect();
+        out.insert("properties".into(), Value::Object(shaped));
+    }
+    if let Some(items) = schema.get("items") {
+        out.insert("items".into(), schema_shape(items));
+    }
+    Value::Object(out)
+}
+
 fn str_at<'v>(v: &'v Value, pointer: &str) -> &'v str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
 }

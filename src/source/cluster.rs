@@ -44,6 +44,9 @@ pub struct Options {
     pub request_timeout: Duration,
     /// Also read the API server's version (for the markdown header).
     pub want_version: bool,
+    /// For `dump`: read every mcp-gateway CRD the cluster serves and keep the install objects, so
+    /// that the dump tells releases apart as the live read does.
+    pub dump: bool,
 }
 
 /// Why the cluster could not be used at all (exit code 2).
@@ -103,6 +106,9 @@ pub struct ClusterRead {
     pub kubernetes_version: Option<String>,
     /// With -A, once the routes are read: the only Service names worth keeping.
     backend_names: Option<BTreeSet<String>>,
+    /// For `dump`: the CRDs and controller Deployments read to tell releases apart, reduced to
+    /// what tells them apart (`release::install_evidence`).
+    pub install: Vec<Value>,
 }
 
 impl ClusterRead {
@@ -504,7 +510,7 @@ pub async fn read(opts: &Options, permits: plan::Permits) -> Result<ClusterRead,
     // With -A, Services and EndpointSlices are listed once the routes say which ones matter.
     let mut backends_to_list = opts.all_namespaces;
     // The reads that tell releases apart go with the first wave.
-    let mut release = Some(release_reads(&fetcher, &discovery));
+    let mut release = Some(release_reads(&fetcher, &discovery, opts.dump));
     for _ in 0..8 {
         let todo: Vec<Need> = wave.into_iter().filter(|n| !done.contains(n)).collect();
         if todo.is_empty() {
@@ -515,6 +521,9 @@ pub async fn read(opts: &Options, permits: plan::Permits) -> Result<ClusterRead,
                 let (reads, wave) = tokio::join!(reads, fetch_wave(&fetcher, &discovery, &todo, &mut out));
                 wave?;
                 let (objects, notes) = reads?;
+                if opts.dump {
+                    out.install = objects.iter().map(release::install_evidence).collect();
+                }
                 objects.into_iter().for_each(|o| out.keep(o));
                 out.snapshot.release_clues.extend(notes);
             }
@@ -542,6 +551,7 @@ pub async fn read(opts: &Options, permits: plan::Permits) -> Result<ClusterRead,
 async fn release_reads(
     fetcher: &Fetcher,
     discovery: &Discovery,
+    every_crd: bool,
 ) -> Result<(Vec<Value>, Vec<Clue>), ClusterError> {
     let (candidates, _) = release::narrow(release::api_clues(&discovery.served(), release::Apis::Served));
     let not_read = |what: String, why: &str| Clue {
@@ -549,17 +559,34 @@ async fn release_reads(
         evidence: format!("{what} not read: {why}"),
         strength: release::Strength::Written,
     };
+    // A dump carries every mcp-gateway CRD: their served versions stand in for discovery.
+    let names: Vec<String> = if every_crd {
+        let mut names: Vec<String> = [Kind::Registration, Kind::Extension]
+            .iter()
+            .flat_map(|k| discovery.resources_for(*k))
+            .map(|r| format!("{}.{}", r.plural, r.group))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    } else {
+        release::crd_to_read(candidates).map(str::to_string).into_iter().collect()
+    };
     let crd = async {
-        let Some(name) = release::crd_to_read(candidates) else { return Ok((None, None)) };
-        let path = format!("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}");
-        Ok(match fetcher.get::<Value>(&path, "application/json").await? {
-            Fetched::Ok(v) => (Some(v), None),
-            Fetched::Forbidden(_) => {
-                (None, Some(not_read(format!("CRD {name}"), "forbidden (get customresourcedefinitions)")))
+        let mut objects = Vec::new();
+        let mut notes = Vec::new();
+        for name in &names {
+            let path = format!("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}");
+            match fetcher.get::<Value>(&path, "application/json").await? {
+                Fetched::Ok(v) => objects.push(v),
+                Fetched::Forbidden(_) => {
+                    notes.push(not_read(format!("CRD {name}"), "forbidden (get customresourcedefinitions)"))
+                }
+                Fetched::NotFound => notes.push(not_read(format!("CRD {name}"), "not found")),
+                Fetched::Gone(m) | Fetched::Failed(m) => notes.push(not_read(format!("CRD {name}"), &m)),
             }
-            Fetched::NotFound => (None, Some(not_read(format!("CRD {name}"), "not found"))),
-            Fetched::Gone(m) | Fetched::Failed(m) => (None, Some(not_read(format!("CRD {name}"), &m))),
-        })
+        }
+        Ok((objects, notes))
     };
     let controller = async {
         if !release::controller_tells_apart(candidates) {
@@ -586,9 +613,10 @@ async fn release_reads(
         )
     };
     let (crd, controller): (Result<_, ClusterError>, Result<_, ClusterError>) = tokio::join!(crd, controller);
-    let ((crd, crd_note), (mut objects, note)) = (crd?, controller?);
-    objects.extend(crd);
-    Ok((objects, crd_note.into_iter().chain(note).collect()))
+    let ((crds, mut notes), (mut objects, note)) = (crd?, controller?);
+    objects.extend(crds);
+    notes.extend(note);
+    Ok((objects, notes))
 }
 
 /// Discovery: aggregated v2 in one request, else the legacy documents of the doctor's groups.

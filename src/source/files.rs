@@ -18,6 +18,9 @@ pub struct Loaded {
     pub objects: Vec<RawObject>,
     /// Every file read (`-` for stdin).
     pub files: Vec<String>,
+    /// The item kinds of typed lists (`kind: EndpointSliceList`), empty ones included: the input
+    /// says it read those kinds, even when none exists (a dump writes them so).
+    pub listed_kinds: Vec<(String, String)>,
 }
 
 /// The largest input file accepted: bigger dumps must be split (the parser's memory grows with it).
@@ -170,7 +173,14 @@ fn parse_into(
                 value: Value::Object(map),
                 origin: Some(Origin { file: file.clone(), line }),
             }),
-            Doc::Listed | Doc::Empty => {}
+            Doc::Listed(map) => {
+                let at = |k: &str| map.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+                let kind = at("kind");
+                if let Some(item) = kind.strip_suffix("List").filter(|k| !k.is_empty()) {
+                    loaded.listed_kinds.push((at("apiVersion"), item.to_string()));
+                }
+            }
+            Doc::Empty => {}
             Doc::Other(what) => {
                 return Err(syntax(line, format!("document {index} is {what}, not a Kubernetes object")));
             }
@@ -386,7 +396,7 @@ fn strip_location_suffix(message: &str) -> String {
 /// One YAML document: a mapping, a list whose items were emitted, nothing, or not an object.
 enum Doc {
     Object(Map<String, Value>),
-    Listed,
+    Listed(Map<String, Value>),
     Empty,
     Other(&'static str),
 }
@@ -422,7 +432,7 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
                 map.insert(key, value);
             }
         }
-        Ok(if listed { Doc::Listed } else { Doc::Object(map) })
+        Ok(if listed { Doc::Listed(map) } else { Doc::Object(map) })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Doc, A::Error> {

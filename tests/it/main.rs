@@ -9,6 +9,7 @@ mod cli;
 mod cluster;
 mod cluster_support;
 mod conformance;
+mod dump;
 mod properties;
 mod releases;
 mod render;

@@ -103,7 +103,8 @@ fn one(walk: &mut Walk, route: &Obj<HttpRoute>, target: &BackendTarget, field: &
             ) => {}
         BackendOutcome::NotPermitted(miss) => not_permitted(walk, route, target, field, relation, &miss),
         BackendOutcome::NotFound => {
-            if walk.malformed_link(&me, relation, Kind::Service, &target.namespace, &target.name)
+            if walk.kind_missing(&me, relation, &to, Kind::Service, "Services")
+                || walk.malformed_link(&me, relation, Kind::Service, &target.namespace, &target.name)
                 || walk.blocked_link(&me, relation, &to, Kind::Service, &target.namespace, &target.name)
             {
                 return;

@@ -209,6 +209,8 @@ enum Miss {
     NoListenerHostname,
     /// No sectionName, and the hostnames match a wildcard listener only across several labels.
     MultiLabel,
+    /// Neither a sectionName nor hostnames: the controller has nothing to match a listener by.
+    NoRouteHostname,
 }
 
 fn port_of(gw: &Obj<Gateway>, name: &str) -> Option<i64> {
@@ -226,6 +228,9 @@ fn attaches(ext: &Obj<Extension>, p: &Parent) -> Result<(), Miss> {
         return if port_of(gw, section) == Some(port) { Ok(()) } else { Err(Miss::Port) };
     }
     let hosts = &p.route.view.spec.hostnames;
+    if hosts.is_empty() {
+        return Err(Miss::NoRouteHostname);
+    }
     let named: Vec<&str> = gw
         .view
         .spec
@@ -251,10 +256,16 @@ fn listener_mismatch(walk: &mut Walk, p: &Parent, ext: &Obj<Extension>, miss: Mi
     let ext_listener = ext.view.spec.target_ref.section_name.clone().unwrap_or_default();
     let ext_port = port_of(gw, &ext_listener);
     let port_text = ext_port.map_or("?".into(), |p| p.to_string());
-    let route_ports: Vec<i64> = p.admitting.iter().map(|l| l.port).collect();
-    let evidence = format!(
-        "extension listener {ext_listener} (port {port_text}) is not the route's listener port {route_ports:?}"
-    );
+    let mut route_ports: Vec<i64> = p.admitting.iter().map(|l| l.port).collect();
+    route_ports.dedup();
+    let evidence = match miss {
+        Miss::NoRouteHostname => {
+            format!("no sectionName and no hostnames: nothing to match listener {ext_listener} by")
+        }
+        _ => format!(
+            "extension listener {ext_listener} (port {port_text}) is not the route's listener port {route_ports:?}"
+        ),
+    };
     walk.link(&gw_ref, "served by", &ext.objref(), LinkState::Fail, evidence);
     let listeners = &gw.view.spec.listeners;
     let same_port_listener = listeners
@@ -279,6 +290,17 @@ fn listener_mismatch(walk: &mut Walk, p: &Parent, ext: &Obj<Extension>, miss: Mi
                 "Add sectionName to the parentRef, or use a hostname with one label under the wildcard.",
             )
             .yaml(parent_yaml),
+        ),
+        Miss::NoRouteHostname => Finding::new(
+            Code::NoExtensionForListener,
+            route.objref(),
+            format!("spec.parentRefs[{}]", p.eval.index),
+            format!(
+                "no matching mcpgatewayextensions for attached listener: HTTPRoute {route_name} has neither a sectionName nor hostnames, so the controller cannot match it to listener {ext_listener} that {} serves",
+                ext.objref()
+            ),
+            Fix::say(format!("Set sectionName: {section} on the parentRef (and give the route a hostname)."))
+                .yaml(parent_yaml),
         ),
         Miss::NoListenerHostname => Finding::new(
             Code::NoExtensionForListener,
