@@ -137,9 +137,13 @@ pub struct DiagnoseArgs {
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
-    /// In a scan, print the table only (no details of broken servers).
-    #[arg(long)]
+    /// In a scan, print the table only (no finding lines).
+    #[arg(long, conflicts_with = "details")]
     pub summary: bool,
+    /// In a scan, print the full chain and fixes of every server that is not healthy, instead of
+    /// one line per finding.
+    #[arg(long)]
+    pub details: bool,
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,

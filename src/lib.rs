@@ -257,6 +257,7 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
     };
     timings.lap("read+decode", &mut clock);
     let snap = read.snap;
+    let namespace = read.namespace.clone();
     let scope = Scope {
         select: snapshot::Selection { name: args.name.clone(), namespace: read.namespace, selector },
         suppress,
@@ -277,6 +278,11 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
         Styles::plain()
     };
     let scan = args.name.is_none();
+    let detail = match (args.summary, args.details) {
+        (true, _) => render::tree::Detail::Summary,
+        (_, true) => render::tree::Detail::Trees,
+        _ => render::tree::Detail::Lines,
+    };
     let names = if args.redact { names(&snap, &report) } else { Vec::new() };
     // The objects are no longer needed (but by markdown): free them before rendering.
     let snap = if args.output == Output::Markdown { Some(snap) } else { None };
@@ -291,9 +297,11 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
         let stderr = if env.timings { timings.line() } else { String::new() };
         return Ok(Outcome { stdout: String::new(), stderr, code, document: Some((report, format)) });
     }
+    let quiet_scan = scan && report.servers.is_empty() && matches!(args.output, Output::Text | Output::Wide);
     let stdout = match args.output {
-        Output::Text if scan => render::tree::scan(&report, false, args.summary, &styles),
-        Output::Wide => render::tree::scan(&report, true, args.summary, &styles),
+        _ if quiet_scan => render::tree::nothing_found(&report, &styles),
+        Output::Text if scan => render::tree::scan(&report, false, detail, &styles),
+        Output::Wide => render::tree::scan(&report, true, detail, &styles),
         Output::Text => render::tree::render(&report, &styles),
         Output::Json => render::json::to_string(&report, render::json::write_json),
         Output::Yaml => render::json::to_string(&report, render::json::write_yaml),
@@ -309,7 +317,10 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
         Output::Mermaid => render::graph::mermaid(&report),
     };
     timings.lap("render", &mut clock);
-    let timing_line = if env.timings { timings.line() } else { String::new() };
+    let mut timing_line = if env.timings { timings.line() } else { String::new() };
+    if quiet_scan {
+        timing_line.insert_str(0, &nothing_found_line(args, namespace.as_deref()));
+    }
     if !args.redact {
         return Ok(Outcome { stdout, stderr: timing_line, code, document: None });
     }
@@ -478,6 +489,19 @@ fn read_files(args: &DiagnoseArgs, stdin: &mut dyn Read, keep_raw: bool) -> Resu
     // Files mode: without -n every registration is diagnosed, as `kubectl apply -f` applies all.
     let namespace = if args.all_namespaces { None } else { args.namespace.clone() };
     Ok(Input { snap, namespace, source: SourceInfo::Files(loaded.files), kubernetes_version: None })
+}
+
+/// kubectl's "No resources found in NS namespace.", for registrations.
+fn nothing_found_line(args: &DiagnoseArgs, namespace: Option<&str>) -> String {
+    let files = !args.filename.is_empty();
+    let place = match (namespace, files) {
+        (Some(ns), true) => format!("in namespace {ns} of the input"),
+        (None, true) => "in the input".to_string(),
+        (Some(ns), false) => format!("in namespace {ns}"),
+        (None, false) => "in any namespace".to_string(),
+    };
+    let matching = args.selector.as_ref().map_or(String::new(), |s| format!(" matching {s}"));
+    format!("No MCP server registrations found {place}{matching}.\n")
 }
 
 /// The cluster read's options from kubectl's connection flags.

@@ -467,7 +467,14 @@ fn off_chain_findings(
                     .map_or(snap.lookups.source().to_string(), |ns| format!("namespace {ns}"));
                 let elsewhere: BTreeSet<&str> =
                     snap.registrations.values().map(|r| r.meta.namespace.as_str()).collect();
-                let hint = if elsewhere.is_empty() {
+                let unmatched = snap
+                    .registrations
+                    .values()
+                    .filter(|r| scope.select.namespace.as_deref().is_none_or(|n| r.meta.namespace == n))
+                    .count();
+                let hint = if scope.select.selector.is_some() && unmatched > 0 {
+                    format!("; {unmatched} registration(s) there do not match the label selector")
+                } else if elsewhere.is_empty() {
                     String::new()
                 } else {
                     format!(
@@ -480,9 +487,11 @@ fn off_chain_findings(
                     ObjRef::new("", "Namespace", "", scope.select.namespace.as_deref().unwrap_or("*")),
                     "",
                     format!("no MCPServer or MCPServerRegistration found in {where_}{hint}"),
-                    Fix::say(
-                        "Create an MCPServerRegistration for the server, or use -n/-A to look elsewhere.",
-                    ),
+                    Fix::say(if snap.lookups.live {
+                        "Create an MCPServerRegistration that targets the server's HTTPRoute, or use -n/-A to look elsewhere."
+                    } else {
+                        "Create an MCPServerRegistration that targets the server's HTTPRoute, or add the file that holds it (-f)."
+                    }),
                 ));
             }
         }

@@ -152,20 +152,79 @@ fn render_finding(out: &mut String, f: &Finding, indent: &str, styles: &Styles) 
 }
 
 /// A scan: the table, then (unless `summary_only`) every server that is not healthy, in detail.
-pub fn scan(report: &Report, wide: bool, summary_only: bool, styles: &Styles) -> String {
+pub fn scan(report: &Report, wide: bool, detail: Detail, styles: &Styles) -> String {
     let mut out = super::table::render(report, wide, styles);
-    if summary_only {
-        return out;
-    }
-    let unhealthy: Vec<&ServerReport> =
-        report.servers.iter().filter(|s| s.verdict != Verdict::Healthy).collect();
-    for server in unhealthy {
-        out.push('\n');
-        render_server(&mut out, server, styles);
-    }
-    if !report.findings.is_empty() {
-        out.push('\n');
-        other_findings(&mut out, report, styles);
+    match detail {
+        Detail::Summary => {}
+        Detail::Lines => finding_lines(&mut out, report, styles),
+        Detail::Trees => {
+            let unhealthy = report.servers.iter().filter(|s| s.verdict != Verdict::Healthy);
+            for server in unhealthy {
+                out.push('\n');
+                render_server(&mut out, server, styles);
+            }
+            if !report.findings.is_empty() {
+                out.push('\n');
+                other_findings(&mut out, report, styles);
+            }
+        }
     }
     out
+}
+
+/// A scan that found no registration: only the findings other than "no registrations" (the
+/// caller says that on stderr, as kubectl does), in full.
+pub fn nothing_found(report: &Report, styles: &Styles) -> String {
+    let mut out = String::new();
+    let others: Vec<&Finding> =
+        report.findings.iter().filter(|f| f.code != crate::diagnose::Code::NoRegistrations).collect();
+    if !others.is_empty() {
+        let _ = writeln!(out, "Other findings:");
+        others.iter().for_each(|f| render_finding(&mut out, f, "  ", styles));
+    }
+    out
+}
+
+/// How much a scan prints after its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The table and totals only (`--summary`).
+    Summary,
+    /// One line per error or warning, like `istioctl analyze` (the default).
+    Lines,
+    /// The full chain of every server that is not healthy (`--details`).
+    Trees,
+}
+
+/// `✗ CODE severity namespace/name: object — title`, errors and warnings (and an unknown server's
+/// notes), server by server, then the findings of no server; and how to see one server's chain.
+fn finding_lines(out: &mut String, report: &Report, styles: &Styles) {
+    let line = |owner: String, f: &Finding| {
+        let (sym, style) = match f.severity {
+            Severity::Error => ("✗", styles.fail),
+            Severity::Warning => ("!", styles.warn),
+            Severity::Info => ("?", styles.dim),
+        };
+        let id = Styles::paint(styles.strong, f.code.info().id);
+        let sym = Styles::paint(style, sym);
+        format!("{sym} {id} {} {owner}{} — {}\n", f.severity.as_str(), f.object, f.code.info().title)
+    };
+    let noisy = |f: &&Finding| f.severity != Severity::Info;
+    let mut lines: Vec<String> = report
+        .servers
+        .iter()
+        .flat_map(|s| {
+            let owner = format!("{}/{}: ", s.reference.namespace, s.reference.name);
+            // An unknown server's notes say why it could not be verified.
+            let unknown = s.verdict == Verdict::Unknown;
+            s.findings.iter().filter(move |f| unknown || noisy(f)).map(move |f| line(owner.clone(), f))
+        })
+        .collect();
+    lines.extend(report.findings.iter().filter(noisy).map(|f| line(String::new(), f)));
+    if lines.is_empty() {
+        return;
+    }
+    out.push('\n');
+    lines.iter().for_each(|l| out.push_str(l));
+    out.push_str("\n`kubectl mcp-doctor NAME -n NAMESPACE` shows one server's chain and fixes; --details every broken one's.\n");
 }

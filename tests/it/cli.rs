@@ -130,7 +130,7 @@ fn secret_values_never_reach_any_output() {
     );
     std::fs::write(dir.path().join("in.yaml"), input).unwrap();
     for format in ["text", "json", "yaml"] {
-        let out = run_in(dir.path(), &["-f", "in.yaml", "-o", format], None);
+        let out = run_in(dir.path(), &["weather", "-n", "team-a", "-f", "in.yaml", "-o", format], None);
         assert_eq!(out.code, 1, "{format}: the missing key is an error\n{}", out.stdout);
         assert!(
             out.stdout.contains("missing key missing-key") && out.stdout.contains("other, token"),

@@ -368,3 +368,28 @@ fn completion_scripts_and_the_kubectl_helper() {
     let outputs = std::process::Command::new(&helper).args(["-o", "m"]).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&outputs.stdout), "markdown\nmermaid\n:4\n");
 }
+
+/// A scan fits a screen: the table, the totals, one line per error or warning, and the way to
+/// one server's chain; `--details` prints the chains instead.
+#[test]
+fn a_scan_prints_one_line_per_finding_and_details_on_request() {
+    let out = run(&["-A", "-f", "examples/"]);
+    assert_eq!(out.code, 1);
+    insta::assert_snapshot!("scan_lines", out.stdout);
+    assert!(out.stdout.lines().count() <= 30, "{}", out.stdout);
+    assert!(!out.stdout.contains("fix:"), "no fixes in the compact scan:\n{}", out.stdout);
+    let details = run(&["-A", "-f", "examples/", "--details"]);
+    assert_eq!(details.stdout.matches("): BROKEN").count(), 3, "{}", details.stdout);
+    assert!(details.stdout.contains("fix:"), "{}", details.stdout);
+}
+
+/// No registration in scope: kubectl's one line on stderr, nothing else, exit 0.
+#[test]
+fn a_scan_that_finds_nothing_says_so_on_stderr() {
+    let out = run(&["-A", "-f", "examples/", "-l", "tier=gold"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout, "");
+    assert_eq!(out.stderr, "No MCP server registrations found in the input matching tier=gold.\n");
+    let json = run(&["-A", "-f", "examples/", "-l", "tier=gold", "-o", "json"]);
+    assert_eq!(json.json()["findings"][0]["code"], "MCPD0003", "the report still carries it");
+}
