@@ -86,7 +86,7 @@ impl Outcome {
 /// What the process knows about its surroundings, decided by `main`.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
-    /// `NO_COLOR` is set and not empty.
+    /// `NO_COLOR` is set and not empty, or `TERM=dumb`.
     pub no_color: bool,
     /// stdout is a terminal.
     pub stdout_is_terminal: bool,

@@ -18,7 +18,9 @@ fn main() -> ExitCode {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
     });
     let env = Env {
-        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        // `NO_COLOR`, or a terminal that says it cannot show colour (`TERM=dumb`).
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || std::env::var_os("TERM").is_some_and(|t| t == "dumb"),
         stdout_is_terminal: std::io::stdout().is_terminal(),
         now,
         timings: std::env::var_os("MCPD_TIMINGS").is_some(),
@@ -33,13 +35,13 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::from(outcome.code),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("kubectl-mcp_doctor: cannot write output: {e}");
+                    eprintln!("kubectl mcp-doctor: cannot write output: {e}");
                     ExitCode::from(2)
                 }
             }
         }
         Err(e) => {
-            eprintln!("kubectl-mcp_doctor: {e}");
+            eprintln!("kubectl mcp-doctor: {e}");
             ExitCode::from(e.exit_code())
         }
     }

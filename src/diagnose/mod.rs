@@ -349,7 +349,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     reports.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
 
     let (mut findings, mut suppressed) =
-        suppress::apply(off_chain_findings(snap, scope, &selected, &on_chain), &scope.suppress, snap);
+        suppress::apply(off_chain_findings(snap, scope, &selected, &on_chain, &apis), &scope.suppress, snap);
     sort_findings(&mut findings);
     sort_findings(&mut suppressed);
     let mut summary = summarize(&reports);
@@ -454,11 +454,12 @@ fn off_chain_findings(
     scope: &Scope,
     selected: &[&RegistrationObj],
     on_chain: &BTreeSet<Arc<ObjRef>>,
+    apis: &BTreeMap<String, Vec<String>>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if selected.is_empty() {
         match &scope.select.name {
-            Some(name) => out.push(registration::not_found(snap, scope, name)),
+            Some(name) => out.push(registration::not_found(snap, scope, name, apis)),
             None => {
                 let where_ = scope
                     .select

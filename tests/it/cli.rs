@@ -51,7 +51,7 @@ fn reads_kubectl_list_dumps_and_json() {
 fn missing_file_exits_2_naming_it() {
     let out = run(&["-f", "does/not/exist.yaml"]);
     assert_eq!(out.code, 2);
-    assert_eq!(out.stderr.trim(), "kubectl-mcp_doctor: does/not/exist.yaml: no such file or directory");
+    assert_eq!(out.stderr.trim(), "kubectl mcp-doctor: does/not/exist.yaml: no such file or directory");
     assert!(out.stdout.is_empty());
 }
 
@@ -62,10 +62,10 @@ fn invalid_yaml_exits_2_with_file_and_line() {
         .unwrap();
     let out = run_in(dir.path(), &["-f", "bad.yaml"], None);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.starts_with("kubectl-mcp_doctor: bad.yaml:"), "{}", out.stderr);
+    assert!(out.stderr.starts_with("kubectl mcp-doctor: bad.yaml:"), "{}", out.stderr);
     let line: u32 = out
         .stderr
-        .trim_start_matches("kubectl-mcp_doctor: bad.yaml:")
+        .trim_start_matches("kubectl mcp-doctor: bad.yaml:")
         .split(':')
         .next()
         .unwrap()

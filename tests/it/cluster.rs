@@ -225,7 +225,7 @@ fn an_unreachable_server_is_one_line_and_exit_2() {
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
-            .starts_with("kubectl-mcp_doctor: cannot reach the Kubernetes API server at http://127.0.0.1:9"),
+            .starts_with("kubectl mcp-doctor: cannot reach the Kubernetes API server at http://127.0.0.1:9"),
         "{}",
         out.stderr
     );

@@ -21,13 +21,13 @@ fn no_panic(out: &Run) {
     assert!(!out.stderr.contains("panicked") && !out.stderr.contains("RUST_BACKTRACE"), "{}", out.stderr);
 }
 
-/// Exit 2 with `kubectl-mcp_doctor: FILE:LINE: ...` (or `FILE: ...` when no line applies).
+/// Exit 2 with `kubectl mcp-doctor: FILE:LINE: ...` (or `FILE: ...` when no line applies).
 fn unreadable(out: &Run, file: &str, line: Option<u32>) {
     no_panic(out);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     let prefix = match line {
-        Some(l) => format!("kubectl-mcp_doctor: {file}:{l}: "),
-        None => format!("kubectl-mcp_doctor: {file}: "),
+        Some(l) => format!("kubectl mcp-doctor: {file}:{l}: "),
+        None => format!("kubectl mcp-doctor: {file}: "),
     };
     assert!(out.stderr.starts_with(&prefix), "want {prefix:?}, got {}", out.stderr);
     assert_eq!(out.stderr.lines().count(), 1, "one line: {}", out.stderr);
@@ -71,7 +71,7 @@ fn alias_bombs_are_refused() {
     let out = in_dir(&[("bomb.yaml", text.as_bytes())], &["-f", "bomb.yaml"]);
     no_panic(&out);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.starts_with("kubectl-mcp_doctor: bomb.yaml:"), "{}", out.stderr);
+    assert!(out.stderr.starts_with("kubectl mcp-doctor: bomb.yaml:"), "{}", out.stderr);
 }
 
 #[test]

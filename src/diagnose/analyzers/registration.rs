@@ -317,7 +317,12 @@ pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Op
 }
 
 /// The finding for a NAME that matches no registration, naming where that name does exist.
-pub fn not_found(snap: &Snapshot, scope: &Scope, name: &str) -> Finding {
+pub fn not_found(
+    snap: &Snapshot,
+    scope: &Scope,
+    name: &str,
+    apis: &BTreeMap<String, Vec<String>>,
+) -> Finding {
     let ns = scope.select.namespace.as_deref().unwrap_or("*");
     let elsewhere: Vec<String> = snap
         .registrations
@@ -344,9 +349,27 @@ pub fn not_found(snap: &Snapshot, scope: &Scope, name: &str) -> Finding {
         ObjRef::new("mcp.kuadrant.io", "MCPServerRegistration", if ns == "*" { "" } else { ns }, name),
         "",
         format!("no registration named {name} in {place}{hint}"),
-        Fix::say("Check the name, or pass -n with the namespace where the registration lives.")
-            .command("kubectl get mcpserverregistrations,mcpservers -A"),
+        not_found_fix(snap, apis),
     )
+}
+
+/// On a cluster, the `kubectl get` that lists registrations of every served kind (kubectl rejects
+/// a resource the cluster does not serve); in files, where to look.
+fn not_found_fix(snap: &Snapshot, apis: &BTreeMap<String, Vec<String>>) -> Fix {
+    let fix = Fix::say("Check the name, or pass -n with the namespace where the registration lives.");
+    if !snap.lookups.live {
+        return fix;
+    }
+    let served: Vec<&str> =
+        [("MCPServerRegistration", "mcpserverregistrations"), ("MCPServer", "mcpservers")]
+            .into_iter()
+            .filter(|(kind, _)| apis.get(*kind).is_some_and(|v| !v.is_empty()))
+            .map(|(_, plural)| plural)
+            .collect();
+    match served.is_empty() {
+        true => fix,
+        false => fix.command(format!("kubectl get {} -A", served.join(","))),
+    }
 }
 
 /// Reports registrations that share a prefix on the same extension (the oldest keeps it).
