@@ -128,6 +128,10 @@ pub struct DiagnoseArgs {
     /// File, folder (recursive .yaml/.yml/.json) or - for stdin; repeatable.
     #[arg(short = 'f', long = "filename", value_name = "PATH")]
     pub filename: Vec<String>,
+    /// Read the cluster, then lay these objects over it as `kubectl apply` would (file, folder or
+    /// -; repeatable) and diagnose the result. Nothing is written to the cluster.
+    #[arg(long = "what-if", value_name = "PATH", conflicts_with = "filename")]
+    pub what_if: Vec<String>,
     /// How to reach the cluster.
     #[command(flatten)]
     pub connection: Connection,

@@ -251,7 +251,7 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
     let mut timings = Timings::default();
     let mut clock = std::time::Instant::now();
     let read = if args.filename.is_empty() {
-        read_cluster(args, keep_raw)?
+        read_cluster(args, stdin, keep_raw)?
     } else {
         read_files(args, stdin, keep_raw)?
     };
@@ -347,6 +347,7 @@ fn dump(args: &cli::DumpArgs, env: &Env) -> Result<Outcome, Error> {
         context: read.context.clone(),
         server: read.server.clone(),
         apis: read.apis.clone(),
+        what_if: Vec::new(),
     };
     let report = diagnose::diagnose(&read.snapshot, &Scope { select, ..Scope::default() }, source);
     let mut command = vec!["kubectl mcp-doctor dump".to_string()];
@@ -516,8 +517,15 @@ fn cluster_options(c: &cli::Connection) -> source::cluster::Options {
     }
 }
 
-fn read_cluster(args: &DiagnoseArgs, keep_raw: bool) -> Result<Input, Error> {
+fn read_cluster(args: &DiagnoseArgs, stdin: &mut dyn Read, keep_raw: bool) -> Result<Input, Error> {
+    // --what-if: the objects to lay over the cluster, read before the cluster is.
+    let mut overlay = Vec::new();
+    let what_if_files = match args.what_if.is_empty() {
+        true => Vec::new(),
+        false => source::files::load(&args.what_if, stdin, &mut |o| overlay.push(o))?.files,
+    };
     let opts = source::cluster::Options {
+        overlay,
         namespace: args.namespace.clone(),
         all_namespaces: args.all_namespaces,
         name: args.name.clone(),
@@ -530,7 +538,12 @@ fn read_cluster(args: &DiagnoseArgs, keep_raw: bool) -> Result<Input, Error> {
     Ok(Input {
         snap: read.snapshot,
         namespace: read.namespace,
-        source: SourceInfo::Cluster { context: read.context, server: read.server, apis: read.apis },
+        source: SourceInfo::Cluster {
+            context: read.context,
+            server: read.server,
+            apis: read.apis,
+            what_if: what_if_files,
+        },
         kubernetes_version: read.kubernetes_version,
     })
 }

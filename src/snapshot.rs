@@ -186,6 +186,9 @@ pub struct Lookups {
     pub listed: BTreeSet<(Kind, String)>,
     /// Searches done, with why one was not answered (refused or failed).
     pub searched: BTreeMap<Search, Option<String>>,
+    /// `--what-if`: the objects laid over the cluster and those whose status was set aside
+    /// because a what-if object changes their links; the specs alone decide them.
+    pub unreconciled: BTreeSet<ObjRef>,
 }
 
 /// A search for where an object might be: a LIST whose failure means only "not looked there".

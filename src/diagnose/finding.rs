@@ -342,6 +342,9 @@ pub struct Source {
     /// Files read, in files mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<String>>,
+    /// `--what-if`: the files assumed applied over the cluster.
+    #[serde(rename = "whatIf", skip_serializing_if = "Option::is_none")]
+    pub what_if: Option<Vec<String>>,
 }
 
 /// `metadata`.

@@ -42,6 +42,8 @@ pub enum SourceInfo {
         server: String,
         /// Served API versions per kind, from discovery.
         apis: BTreeMap<String, Vec<String>>,
+        /// `--what-if` files laid over what was read.
+        what_if: Vec<String>,
     },
 }
 
@@ -291,10 +293,22 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
     let shared = Shared::default();
     let (source, apis) = match source {
         SourceInfo::Files(files) => {
-            (Source { mode: "files", context: None, server: None, files: Some(files) }, api_versions(snap))
+            let source =
+                Source { mode: "files", context: None, server: None, files: Some(files), what_if: None };
+            (source, api_versions(snap))
         }
-        SourceInfo::Cluster { context, server, apis } => {
-            (Source { mode: "cluster", context: Some(context), server: Some(server), files: None }, apis)
+        SourceInfo::Cluster { context, server, apis, what_if } => {
+            let what_if = Some(what_if).filter(|w| !w.is_empty());
+            (
+                Source {
+                    mode: "cluster",
+                    context: Some(context),
+                    server: Some(server),
+                    files: None,
+                    what_if,
+                },
+                apis,
+            )
         }
     };
     let how = if source.mode == "cluster" {

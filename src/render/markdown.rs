@@ -38,6 +38,10 @@ pub fn render(report: &Report, cx: &Context) -> String {
         _ => m.source.mode.to_string(),
     };
     let _ = writeln!(out, "| Source | {source} |");
+    if let Some(files) = &m.source.what_if {
+        let files: Vec<String> = files.iter().map(|f| format!("`{}`", cell(f))).collect();
+        let _ = writeln!(out, "| What-if | assuming {} applied (nothing was written) |", files.join(", "));
+    }
     if let Some(v) = &m.kubernetes_version {
         let _ = writeln!(out, "| Kubernetes | {} |", cell(v));
     }

@@ -50,6 +50,13 @@ pub fn other_findings(out: &mut String, report: &Report, styles: &Styles) {
 
 /// The mcp-gateway release line, then `N server(s): ...`.
 pub fn summary_line(out: &mut String, report: &Report) {
+    if let Some(files) = &report.metadata.source.what_if {
+        let _ = writeln!(
+            out,
+            "what-if: assuming {} applied to the cluster (nothing was written)",
+            files.join(", ")
+        );
+    }
     let _ = writeln!(out, "{}", report.metadata.mcp_gateway.line());
     let s = &report.summary;
     let suppressed =

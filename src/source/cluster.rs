@@ -47,6 +47,8 @@ pub struct Options {
     /// For `dump`: read every mcp-gateway CRD the cluster serves and keep the install objects, so
     /// that the dump tells releases apart as the live read does.
     pub dump: bool,
+    /// `--what-if`: objects laid over what is read, as `kubectl apply` would (they win).
+    pub overlay: Vec<RawObject>,
 }
 
 /// Why the cluster could not be used at all (exit code 2).
@@ -460,6 +462,9 @@ pub async fn read(opts: &Options, permits: plan::Permits) -> Result<ClusterRead,
         ..ClusterRead::default()
     };
     out.snapshot.lookups.live = true;
+    // What-if objects go in first: a read of the same object is then dropped (`keep`), and the
+    // planner reads what they point at.
+    let overlay = super::whatif::lay(&mut out.snapshot, opts.overlay.clone(), &out.default_ns);
     if opts.want_version
         && let Fetched::Ok(v) = fetcher.get::<Value>("/version", "application/json").await?
     {
@@ -541,6 +546,7 @@ pub async fn read(opts: &Options, permits: plan::Permits) -> Result<ClusterRead,
             }
         }
     }
+    super::whatif::forget_touched_status(&mut out.snapshot, &overlay);
     Ok(out)
 }
 

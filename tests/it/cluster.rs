@@ -581,3 +581,31 @@ fn a_refused_search_is_said_in_the_chain_and_changes_no_verdict() {
     );
     assert!(!out.stdout.contains("MCPD0801"), "a refused search is no forbidden read:\n{}", out.stdout);
 }
+
+/// `--what-if`: the grant a finding suggests, checked against the cluster before it is applied:
+/// the server that is broken on the cluster is healthy with the file laid over it, the report
+/// says it is a what-if, and nothing but GETs reached the API server.
+#[test]
+fn what_if_checks_a_fix_against_the_cluster_without_writing() {
+    let server = FakeApiServer::start(
+        scenario_objects("pitfall-missing-reference-grant", "broken.yaml"),
+        Options::default(),
+    );
+    let live = doctor(&server, &["weather", "-n", "team-a", "-o", "json"]);
+    assert_eq!(live.code, 1, "{}", live.stdout);
+    let fixed = scenario_objects("pitfall-missing-reference-grant", "fixed.yaml");
+    let grant = fixed
+        .iter()
+        .find(|o| o["kind"] == "ReferenceGrant" && o["metadata"]["namespace"] != "gateway-system");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grant.yaml");
+    std::fs::write(&path, serde_json::to_string(grant.expect("the twin's grant")).unwrap()).unwrap();
+    let path = path.display().to_string();
+    let out = doctor(&server, &["weather", "-n", "team-a", "--what-if", &path, "-o", "json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.json()["servers"][0]["verdict"], "healthy");
+    assert_eq!(out.json()["metadata"]["source"]["whatIf"][0], path.as_str());
+    let text = doctor(&server, &["weather", "-n", "team-a", "--what-if", &path]);
+    assert!(text.stdout.contains(&format!("what-if: assuming {path} applied")), "{}", text.stdout);
+    assert!(server.requests().iter().all(|r| r.starts_with("GET ")), "{:#?}", server.requests());
+}

@@ -128,7 +128,9 @@ fn route_parent(walk: &mut Walk, route: &Obj<HttpRoute>, p: &ParentResult, other
     let origin = route.origin.as_ref();
     if entries.is_empty() {
         // Only objects read from a cluster (they carry metadata.generation) are expected to have status.
-        let from_cluster = route.meta.generation.is_some();
+        // A what-if object, or one whose status was set aside, has not been reconciled yet.
+        let from_cluster =
+            route.meta.generation.is_some() && !walk.snap().lookups.unreconciled.contains(&route.objref());
         if from_cluster && p.gateway.is_some() {
             let controller =
                 class_controller.clone().unwrap_or_else(|| "the GatewayClass's controller".into());
