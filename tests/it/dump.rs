@@ -49,9 +49,7 @@ fn a_dump_diagnoses_offline_as_the_live_cluster_does() {
         if FILES_ONLY.contains(&name.as_str()) {
             continue;
         }
-        let mut cases = vec![(&expect.broken, "broken.yaml")];
-        cases.extend(expect.fixed.as_ref().map(|f| (f, "fixed.yaml")));
-        for (case, file) in cases {
+        for (case, file) in expect.cases() {
             let objects = case_objects(&name, &expect, case, file);
             let server = FakeApiServer::start(objects.clone(), Options::default());
             let mut targets = targeted_args(case, &objects);

@@ -43,6 +43,15 @@ pub struct ExpectedFinding {
     pub severity: Option<String>,
 }
 
+impl Expect {
+    /// The broken case and its healthy twin, with the file each reads by default.
+    pub fn cases(&self) -> Vec<(&Case, &'static str)> {
+        let mut cases = vec![(&self.broken, "broken.yaml")];
+        cases.extend(self.fixed.as_ref().map(|f| (f, "fixed.yaml")));
+        cases
+    }
+}
+
 /// Every scenario folder with its parsed expectations.
 pub fn all() -> Vec<(String, Expect)> {
     let mut out = Vec::new();
@@ -217,9 +226,7 @@ fn check_all(mode: Mode) {
     let mut failures = Vec::new();
     for (name, expect) in &scenarios {
         let dir = scenarios_dir().join(name);
-        let mut cases = vec![(&expect.broken, "broken.yaml")];
-        cases.extend(expect.fixed.as_ref().map(|f| (f, "fixed.yaml")));
-        for (case, file) in cases {
+        for (case, file) in expect.cases() {
             if mode == Mode::Cluster && FILES_ONLY.contains(&name.as_str()) {
                 continue;
             }
@@ -320,9 +327,7 @@ fn every_scenario_blames_the_same_objects_and_namespaces_from_files_and_from_a_c
         if FILES_ONLY.contains(&name.as_str()) {
             continue;
         }
-        let mut cases = vec![(&expect.broken, "broken.yaml")];
-        cases.extend(expect.fixed.as_ref().map(|f| (f, "fixed.yaml")));
-        for (case, file) in cases {
+        for (case, file) in expect.cases() {
             let objects = case_objects(&name, &expect, case, file);
             let mut namespaces: Vec<String> = objects
                 .iter()
