@@ -224,6 +224,11 @@ impl Lookups {
         !self.live || self.listed_in(kind, namespace)
     }
 
+    /// "not looked for in other namespaces: WHY" when a search for it was not answered.
+    pub fn not_looked(&self, kind: Kind, name: &str) -> Option<String> {
+        self.refused(kind, name).map(|why| format!("not looked for in other namespaces: {why}"))
+    }
+
     /// Why a search for an object of `kind` named `name` was not answered, if one was not.
     pub fn refused(&self, kind: Kind, name: &str) -> Option<&str> {
         self.searched.iter().find_map(|(s, why)| {

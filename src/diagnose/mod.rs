@@ -191,12 +191,12 @@ impl<'g, 's> Walk<'g, 's> {
         true
     }
 
-    /// The detail of a link whose target is not where the reference points: "not found", and, on
-    /// a cluster, why the doctor could not look for it elsewhere when it could not.
-    pub fn not_found(&self, kind: Kind, name: &str) -> String {
+    /// The detail of a link whose target is not where the reference points: `what` ("not found"),
+    /// and, on a cluster, why the doctor could not look for it elsewhere when it could not.
+    pub fn not_found(&self, kind: Kind, name: &str, what: &str) -> String {
         match self.snap().lookups.refused(kind, name) {
-            Some(why) => format!("not found; not looked for elsewhere: {why}"),
-            None => "not found".to_string(),
+            Some(why) => format!("{what}; not looked for elsewhere: {why}"),
+            None => what.to_string(),
         }
     }
 

@@ -579,17 +579,31 @@ async fn release_reads(
         release::crd_to_read(candidates).map(str::to_string).into_iter().collect()
     };
     let crd = async {
-        let mut objects = Vec::new();
-        let mut notes = Vec::new();
-        for name in &names {
-            let path = format!("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}");
-            match fetcher.get::<Value>(&path, "application/json").await? {
+        // Concurrently, in name order (a dump reads every mcp-gateway CRD).
+        let mut set = tokio::task::JoinSet::new();
+        for (i, name) in names.iter().enumerate() {
+            let (fetcher, name) = (fetcher.clone(), name.clone());
+            set.spawn(async move {
+                let path = format!("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}");
+                let answer = fetcher.get::<Value>(&path, "application/json").await;
+                (i, name, answer)
+            });
+        }
+        let mut answers = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            answers.extend(joined.ok());
+        }
+        answers.sort_by_key(|(i, ..)| *i);
+        let (mut objects, mut notes) = (Vec::new(), Vec::new());
+        for (_, name, answer) in answers {
+            let what = format!("CRD {name}");
+            match answer? {
                 Fetched::Ok(v) => objects.push(v),
                 Fetched::Forbidden(_) => {
-                    notes.push(not_read(format!("CRD {name}"), "forbidden (get customresourcedefinitions)"))
+                    notes.push(not_read(what, "forbidden (get customresourcedefinitions)"))
                 }
-                Fetched::NotFound => notes.push(not_read(format!("CRD {name}"), "not found")),
-                Fetched::Gone(m) | Fetched::Failed(m) => notes.push(not_read(format!("CRD {name}"), &m)),
+                Fetched::NotFound => notes.push(not_read(what, "not found")),
+                Fetched::Gone(m) | Fetched::Failed(m) => notes.push(not_read(what, &m)),
             }
         }
         Ok((objects, notes))

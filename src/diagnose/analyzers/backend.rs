@@ -121,10 +121,7 @@ fn one(walk: &mut Walk, route: &Obj<HttpRoute>, target: &BackendTarget, field: &
             } else {
                 format!("; a Service of that name exists in namespace {}", others.join(", "))
             };
-            let detail = match walk.snap().lookups.refused(Kind::Service, &target.name) {
-                Some(why) => format!("BackendNotFound; not looked for elsewhere: {why}"),
-                None => "BackendNotFound".to_string(),
-            };
+            let detail = walk.not_found(Kind::Service, &target.name, "BackendNotFound");
             walk.link(&me, relation, &to, LinkState::Fail, detail);
             walk.find(
                 Finding::new(

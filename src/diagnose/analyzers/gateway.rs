@@ -236,7 +236,7 @@ fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, 
     let target = &eval.target;
     let elsewhere: Vec<&Obj<Gateway>> =
         walk.snap().gateways.values().filter(|g| g.meta.name == target.name).map(|g| &**g).collect();
-    let detail = walk.not_found(Kind::Gateway, &target.name);
+    let detail = walk.not_found(Kind::Gateway, &target.name, "not found");
     walk.link(&me, relation, target, LinkState::Fail, detail);
     let defaulted = eval.parent_ref.namespace.as_deref().is_none_or(str::is_empty);
     let (message, fix) = match elsewhere.first() {
@@ -271,8 +271,8 @@ fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, 
         None => {
             let all: Vec<String> = walk.snap().gateways.values().map(|g| g.objref().ns_name()).collect();
             let source = walk.snap().lookups.source();
-            let hint = match walk.snap().lookups.refused(Kind::Gateway, &target.name) {
-                Some(why) => format!("not looked for in other namespaces: {why}"),
+            let hint = match walk.snap().lookups.not_looked(Kind::Gateway, &target.name) {
+                Some(why) => why,
                 None if all.is_empty() => format!("{source} holds no Gateway"),
                 None => format!("Gateways in {source}: {}", all.join(", ")),
             };
@@ -469,7 +469,7 @@ fn gateway_class(walk: &mut Walk, gw: &Obj<Gateway>) {
             Some(why) => format!("the classes could not be listed: {why}"),
             None => format!("classes in {}: {}", walk.snap().lookups.source(), known.join(", ")),
         };
-        let detail = walk.not_found(Kind::GatewayClass, class_name);
+        let detail = walk.not_found(Kind::GatewayClass, class_name, "not found");
         walk.link(&gw_ref, "gatewayClassName", &class_ref, LinkState::Fail, detail);
         walk.find(
             Finding::new(

@@ -288,7 +288,7 @@ pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Op
             } else {
                 String::new()
             };
-            let detail = walk.not_found(Kind::HttpRoute, &target.name);
+            let detail = walk.not_found(Kind::HttpRoute, &target.name, "not found");
             walk.link(&me, "targetRef", &route_ref, LinkState::Fail, detail);
             walk.find(
                 Finding::new(
@@ -336,8 +336,8 @@ pub fn not_found(
         let all: Vec<String> = snap.registrations.values().take(10).map(|r| r.objref().ns_name()).collect();
         format!("; registrations in {}: {}", snap.lookups.source(), all.join(", "))
     } else if snap.lookups.live {
-        match snap.lookups.refused(Kind::Registration, name) {
-            Some(why) => format!("; not looked for in other namespaces: {why}"),
+        match snap.lookups.not_looked(Kind::Registration, name) {
+            Some(why) => format!("; {why}"),
             None => "; no namespace of the cluster holds a registration of that name".to_string(),
         }
     } else {

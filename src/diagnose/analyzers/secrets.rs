@@ -52,7 +52,7 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
                 elsewhere.join(", ")
             )
         };
-        let detail = walk.not_found(Kind::Secret, &r.name);
+        let detail = walk.not_found(Kind::Secret, &r.name, "not found");
         walk.link(&me, field, &secret_ref, LinkState::Fail, detail);
         walk.find(
             Finding::new(
