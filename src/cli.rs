@@ -132,6 +132,10 @@ pub struct DiagnoseArgs {
     /// -; repeatable) and diagnose the result. Nothing is written to the cluster.
     #[arg(long = "what-if", value_name = "PATH", conflicts_with = "filename")]
     pub what_if: Vec<String>,
+    /// Diagnose again (backoff 1s doubling to 10s) while something at or above --fail-on is left,
+    /// up to DURATION (30s, 2m); then print the last diagnosis. 0 = diagnose once.
+    #[arg(long, value_name = "DURATION", value_parser = parse_wait, conflicts_with = "filename")]
+    pub wait: Option<std::time::Duration>,
     /// How to reach the cluster.
     #[command(flatten)]
     pub connection: Connection,
@@ -198,6 +202,12 @@ pub enum FailOn {
 /// Parses a kubectl duration: a number with an optional unit (`ms`, `s`, `m`, `h`); bare numbers
 /// are seconds; `0` means the default.
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let span = parse_wait(text)?;
+    Ok(if span.is_zero() { std::time::Duration::from_secs(10) } else { span })
+}
+
+/// Parses a kubectl duration as `parse_duration` does, where `0` means no time at all.
+fn parse_wait(text: &str) -> Result<std::time::Duration, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
@@ -209,11 +219,7 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         "h" => n * 3600.0,
         _ => return Err(format!("invalid duration unit in {text:?} (use ms, s, m or h)")),
     };
-    if secs == 0.0 {
-        Ok(std::time::Duration::from_secs(10))
-    } else {
-        Ok(std::time::Duration::from_secs_f64(secs))
-    }
+    std::time::Duration::try_from_secs_f64(secs).map_err(|_| format!("invalid duration {text:?}"))
 }
 
 fn parse_release(s: &str) -> Result<crate::model::Release, String> {
@@ -237,5 +243,7 @@ mod tests {
         assert_eq!(parse_duration("0"), Ok(Duration::from_secs(10)));
         assert!(parse_duration("ten").is_err());
         assert!(parse_duration("5d").is_err());
+        assert_eq!(super::parse_wait("0"), Ok(Duration::ZERO));
+        assert_eq!(super::parse_wait("2m"), Ok(Duration::from_secs(120)));
     }
 }

@@ -12,6 +12,7 @@ pub mod model;
 pub mod render;
 pub mod snapshot;
 pub mod source;
+mod wait;
 
 use cli::{Cli, Command, DiagnoseArgs, FailOn, Output, Shell};
 use diagnose::{Code, Report, Scope, Severity, SourceInfo};
@@ -90,6 +91,8 @@ pub struct Env {
     pub no_color: bool,
     /// stdout is a terminal.
     pub stdout_is_terminal: bool,
+    /// stderr is a terminal (`--wait` shows its progress there).
+    pub stderr_is_terminal: bool,
     /// Seconds since the epoch, for the markdown header (`SOURCE_DATE_EPOCH` wins).
     pub now: u64,
     /// `MCPD_TIMINGS` is set: print the time of each phase to stderr (for benchmarks).
@@ -238,39 +241,89 @@ fn complete(words: &[String]) -> String {
     out.join("\n") + "\n"
 }
 
+/// What a diagnosis asks besides the input, parsed once from the command line.
+struct Asked {
+    selector: Option<model::selector::Selector>,
+    suppress: Vec<diagnose::suppress::Rule>,
+    fail_on: Severity,
+}
+
+impl Asked {
+    fn parse(args: &DiagnoseArgs) -> Result<Asked, Error> {
+        let selector = args
+            .selector
+            .as_deref()
+            .map(model::selector::Selector::parse)
+            .transpose()
+            .map_err(Error::Usage)?;
+        let suppress = args
+            .suppress
+            .iter()
+            .map(|s| diagnose::suppress::Rule::parse(s))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Error::Usage)?;
+        let fail_on = match args.fail_on {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        };
+        Ok(Asked { selector, suppress, fail_on })
+    }
+
+    /// Diagnoses what was read.
+    fn diagnose(&self, args: &DiagnoseArgs, read: &Input) -> Report {
+        let scope = Scope {
+            select: snapshot::Selection {
+                name: args.name.clone(),
+                namespace: read.namespace.clone(),
+                selector: self.selector.clone(),
+            },
+            suppress: self.suppress.clone(),
+            release: args.mcp_gateway_version,
+        };
+        let mut report = diagnose::diagnose(&read.snap, &scope, read.source.clone());
+        report.metadata.kubernetes_version = read.kubernetes_version.clone();
+        report
+    }
+}
+
 fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Result<Outcome, Error> {
-    let selector =
-        args.selector.as_deref().map(model::selector::Selector::parse).transpose().map_err(Error::Usage)?;
-    let suppress = args
-        .suppress
-        .iter()
-        .map(|s| diagnose::suppress::Rule::parse(s))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::Usage)?;
+    let asked = Asked::parse(args)?;
     let keep_raw = args.output == Output::Markdown;
     let mut timings = Timings::default();
     let mut clock = std::time::Instant::now();
-    let read = if args.filename.is_empty() {
-        read_cluster(args, stdin, keep_raw)?
-    } else {
-        read_files(args, stdin, keep_raw)?
+    let (read, report, waited) = match args.wait {
+        Some(limit) => wait::until_settled(args, &asked, limit, stdin, env)?,
+        None => {
+            let read = if args.filename.is_empty() {
+                read_cluster(args, stdin, keep_raw)?
+            } else {
+                read_files(args, stdin, keep_raw)?
+            };
+            timings.lap("read+decode", &mut clock);
+            let report = asked.diagnose(args, &read);
+            (read, report, wait::Waited::default())
+        }
     };
-    timings.lap("read+decode", &mut clock);
+    timings.lap("diagnose", &mut clock);
+    let code =
+        if waited.interrupted { Error::Interrupted.exit_code() } else { report.exit_code(asked.fail_on) };
+    let mut outcome = present(args, env, read, report, code, (timings, clock));
+    outcome.stderr.insert_str(0, &waited.note);
+    Ok(outcome)
+}
+
+/// Renders a diagnosis as `-o` asks, with the exit code decided.
+fn present(
+    args: &DiagnoseArgs,
+    env: &Env,
+    read: Input,
+    report: Report,
+    code: u8,
+    (mut timings, mut clock): (Timings, std::time::Instant),
+) -> Outcome {
     let snap = read.snap;
     let namespace = read.namespace.clone();
-    let scope = Scope {
-        select: snapshot::Selection { name: args.name.clone(), namespace: read.namespace, selector },
-        suppress,
-        release: args.mcp_gateway_version,
-    };
-    let mut report = diagnose::diagnose(&snap, &scope, read.source);
-    report.metadata.kubernetes_version = read.kubernetes_version;
-    timings.lap("diagnose", &mut clock);
-    let fail_on = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    };
     let colored = matches!(args.output, Output::Text | Output::Wide);
     let styles = if colored {
         Styles::decide(args.color, env.no_color, env.stdout_is_terminal)
@@ -286,7 +339,6 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
     let names = if args.redact { names(&snap, &report) } else { Vec::new() };
     // The objects are no longer needed (but by markdown): free them before rendering.
     let snap = if args.output == Output::Markdown { Some(snap) } else { None };
-    let code = report.exit_code(fail_on);
     let streamed = match args.output {
         Output::Json => Some(DocumentFormat::Json),
         Output::Yaml => Some(DocumentFormat::Yaml),
@@ -295,7 +347,7 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
     if let (Some(format), false) = (streamed, args.redact) {
         timings.lap("render", &mut clock);
         let stderr = if env.timings { timings.line() } else { String::new() };
-        return Ok(Outcome { stdout: String::new(), stderr, code, document: Some((report, format)) });
+        return Outcome { stdout: String::new(), stderr, code, document: Some((report, format)) };
     }
     let quiet_scan = scan && report.servers.is_empty() && matches!(args.output, Output::Text | Output::Wide);
     let stdout = match args.output {
@@ -322,9 +374,9 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
         timing_line.insert_str(0, &nothing_found_line(args, namespace.as_deref()));
     }
     if !args.redact {
-        return Ok(Outcome { stdout, stderr: timing_line, code, document: None });
+        return Outcome { stdout, stderr: timing_line, code, document: None };
     }
-    Ok(Outcome { code, ..redacted(stdout, &names) })
+    Outcome { code, ..redacted(stdout, &names) }
 }
 
 /// `dump`: reads from the cluster what a diagnosis of the selected registrations reads (the same
@@ -517,15 +569,28 @@ fn cluster_options(c: &cli::Connection) -> source::cluster::Options {
     }
 }
 
-fn read_cluster(args: &DiagnoseArgs, stdin: &mut dyn Read, keep_raw: bool) -> Result<Input, Error> {
-    // --what-if: the objects to lay over the cluster, read before the cluster is.
+/// `--what-if`: the objects to lay over the cluster (read before the cluster is), and their files.
+fn what_if_objects(
+    args: &DiagnoseArgs,
+    stdin: &mut dyn Read,
+) -> Result<(Vec<snapshot::RawObject>, Vec<String>), Error> {
     let mut overlay = Vec::new();
-    let what_if_files = match args.what_if.is_empty() {
-        true => Vec::new(),
-        false => source::files::load(&args.what_if, stdin, &mut |o| overlay.push(o))?.files,
-    };
-    let opts = source::cluster::Options {
-        overlay,
+    if args.what_if.is_empty() {
+        return Ok((overlay, Vec::new()));
+    }
+    let files = source::files::load(&args.what_if, stdin, &mut |o| overlay.push(o))?.files;
+    Ok((overlay, files))
+}
+
+fn read_cluster(args: &DiagnoseArgs, stdin: &mut dyn Read, keep_raw: bool) -> Result<Input, Error> {
+    let (overlay, what_if_files) = what_if_objects(args, stdin)?;
+    let opts = source::cluster::Options { overlay, ..live_options(args, keep_raw) };
+    Ok(Input::live(read_live(&opts)?, what_if_files))
+}
+
+/// What a diagnosis reads from the cluster (`--what-if` objects aside).
+fn live_options(args: &DiagnoseArgs, keep_raw: bool) -> source::cluster::Options {
+    source::cluster::Options {
         namespace: args.namespace.clone(),
         all_namespaces: args.all_namespaces,
         name: args.name.clone(),
@@ -533,28 +598,37 @@ fn read_cluster(args: &DiagnoseArgs, stdin: &mut dyn Read, keep_raw: bool) -> Re
         want_version: keep_raw,
         keep_raw,
         ..cluster_options(&args.connection)
-    };
-    let read = read_live(&opts)?;
-    Ok(Input {
-        snap: read.snapshot,
-        namespace: read.namespace,
-        source: SourceInfo::Cluster {
-            context: read.context,
-            server: read.server,
-            apis: read.apis,
-            what_if: what_if_files,
-        },
-        kubernetes_version: read.kubernetes_version,
-    })
+    }
+}
+
+impl Input {
+    /// What a cluster read gives the diagnosis; `what_if` names the files laid over it.
+    fn live(read: source::cluster::ClusterRead, what_if: Vec<String>) -> Input {
+        Input {
+            snap: read.snapshot,
+            namespace: read.namespace,
+            source: SourceInfo::Cluster {
+                context: read.context,
+                server: read.server,
+                apis: read.apis,
+                what_if,
+            },
+            kubernetes_version: read.kubernetes_version,
+        }
+    }
+}
+
+/// A current-thread runtime for the cluster reads.
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))
 }
 
 /// Reads the cluster on a runtime of its own; Ctrl-C stops it.
 fn read_live(opts: &source::cluster::Options) -> Result<source::cluster::ClusterRead, Error> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
-    let read = runtime.block_on(async {
+    let read = runtime()?.block_on(async {
         tokio::select! {
             read = source::cluster::read(opts, graph::refgrant::permits) => read.map_err(Error::from),
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),

@@ -430,9 +430,47 @@ async fn load_config(opts: &Options) -> Result<(Config, String), ClusterError> {
     }
 }
 
-/// Connects and reads what the diagnosis of `opts` needs; `permits` decides ReferenceGrants for
-/// the planner.
-pub async fn read(opts: &Options, permits: plan::Permits) -> Result<ClusterRead, ClusterError> {
+/// A connection to the API server, its discovery done: what `--wait` reads through again round
+/// after round, and what `read` reads through once.
+pub struct Session {
+    fetcher: Arc<Fetcher>,
+    discovery: Discovery,
+    context: String,
+    server: String,
+    /// The namespace the diagnosis is scoped to (`None` with `-A`).
+    namespace: Option<String>,
+    /// What the first read learned about the release (install objects and clues): a rollout
+    /// does not change the release, so later reads reuse it.
+    release: Option<(Vec<Value>, Vec<Clue>)>,
+    /// `gitVersion` of the API server, once asked for.
+    kubernetes_version: Option<Option<String>>,
+    /// From the last full read: the reads of a kind served by several API groups that answered
+    /// nothing while another group answered (`Round::Lite` skips them).
+    quiet: BTreeSet<Asked>,
+}
+
+/// One read of one resource: the need and the resource (`apiVersion/plural`) it went to.
+type Asked = (Need, String);
+
+/// How much a `Session::read` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Round {
+    /// Everything a one-shot diagnosis reads.
+    Full,
+    /// For `--wait`'s rounds between the first and the last: no searches for misplaced objects
+    /// (they never change a verdict) and no other-group reads that answered nothing last time.
+    Lite,
+}
+
+impl Round {
+    /// Whether this round reads `need` at all.
+    fn asks(self, need: &Need) -> bool {
+        self == Round::Full || !matches!(need, Need::Find(_))
+    }
+}
+
+/// Connects: the kubeconfig, one discovery, and the check that the needed CRDs are served.
+pub async fn connect(opts: &Options) -> Result<Session, ClusterError> {
     let (mut config, context) = load_config(opts).await?;
     config.connect_timeout = Some(opts.request_timeout);
     config.read_timeout = Some(opts.request_timeout);
@@ -446,35 +484,137 @@ pub async fn read(opts: &Options, permits: plan::Permits) -> Result<ClusterRead,
     };
     let client = Client::try_from(config).map_err(|e| ClusterError::Config(chain(&e)))?;
     let fetcher = Arc::new(Fetcher::new(client, opts.request_timeout, server.clone()));
-
     let discovery = discover(&fetcher).await?;
     check_installed(&discovery)?;
-    let selector = opts.selector.as_deref().and_then(|s| crate::model::selector::Selector::parse(s).ok());
-    let scope = Selection { name: opts.name.clone(), namespace: namespace.clone(), selector };
-    let default_ns = namespace.clone().unwrap_or_else(|| "default".into());
-    let mut out = ClusterRead {
+    Ok(Session {
+        fetcher,
+        discovery,
         context,
         server,
-        namespace: namespace.clone(),
-        apis: discovery.served(),
-        snapshot: Snapshot::build_with(Vec::new(), &default_ns, opts.keep_raw),
-        default_ns,
-        ..ClusterRead::default()
-    };
-    out.snapshot.lookups.live = true;
-    // What-if objects go in first: a read of the same object is then dropped (`keep`), and the
-    // planner reads what they point at.
-    let overlay = super::whatif::lay(&mut out.snapshot, opts.overlay.clone(), &out.default_ns);
-    if opts.want_version
-        && let Fetched::Ok(v) = fetcher.get::<Value>("/version", "application/json").await?
-    {
-        out.kubernetes_version = v.get("gitVersion").and_then(Value::as_str).map(str::to_string);
-    }
-    let mut done: BTreeSet<Need> = BTreeSet::new();
+        namespace,
+        release: None,
+        kubernetes_version: None,
+        quiet: BTreeSet::new(),
+    })
+}
 
-    // Wave 1: the registrations; with -A, every kind at once.
+/// Connects and reads what the diagnosis of `opts` needs; `permits` decides ReferenceGrants for
+/// the planner.
+pub async fn read(opts: &Options, permits: plan::Permits) -> Result<ClusterRead, ClusterError> {
+    connect(opts).await?.read(opts, permits, Round::Full).await
+}
+
+impl Session {
+    /// Reads what the diagnosis of `opts` needs, wave after wave as the planner asks.
+    pub async fn read(
+        &mut self,
+        opts: &Options,
+        permits: plan::Permits,
+        round: Round,
+    ) -> Result<ClusterRead, ClusterError> {
+        let namespace = self.namespace.clone();
+        let selector = opts.selector.as_deref().and_then(|s| crate::model::selector::Selector::parse(s).ok());
+        let scope = Selection { name: opts.name.clone(), namespace: namespace.clone(), selector };
+        let default_ns = namespace.clone().unwrap_or_else(|| "default".into());
+        let mut out = ClusterRead {
+            context: self.context.clone(),
+            server: self.server.clone(),
+            namespace: namespace.clone(),
+            apis: self.discovery.served(),
+            snapshot: Snapshot::build_with(Vec::new(), &default_ns, opts.keep_raw),
+            default_ns,
+            ..ClusterRead::default()
+        };
+        out.snapshot.lookups.live = true;
+        // What-if objects go in first: a read of the same object is then dropped (`keep`), and the
+        // planner reads what they point at.
+        let overlay = super::whatif::lay(&mut out.snapshot, opts.overlay.clone(), &out.default_ns);
+        out.kubernetes_version = self.kubernetes_version(opts.want_version).await?;
+        let mut wave = first_wave(opts, &namespace);
+        let mut listed_all = listed_everywhere(&wave);
+        if opts.all_namespaces {
+            // Listed in the second wave, once the routes are known (see `backend_names`).
+            listed_all.extend([Kind::Service, Kind::EndpointSlice]);
+        }
+        // With -A, Services and EndpointSlices are listed once the routes say which ones matter.
+        let mut backends_to_list = opts.all_namespaces;
+        if let Some((objects, notes)) = self.release.clone() {
+            objects.into_iter().for_each(|o| out.keep(o));
+            out.snapshot.release_clues.extend(notes);
+        }
+        let mut done: BTreeSet<Need> = BTreeSet::new();
+        let skip = if round == Round::Lite { std::mem::take(&mut self.quiet) } else { BTreeSet::new() };
+        let mut quiet = BTreeSet::new();
+        for _ in 0..8 {
+            let todo: Vec<Need> = wave.into_iter().filter(|n| !done.contains(n) && round.asks(n)).collect();
+            if todo.is_empty() {
+                break;
+            }
+            quiet.extend(self.fetch_with_release(opts, &todo, &mut out, &skip).await?);
+            done.extend(todo);
+            wave = plan::needs(&out.snapshot, &scope, permits)
+                .into_iter()
+                .filter(|n| !listed_all.contains(&n.kind()))
+                .collect();
+            if std::mem::take(&mut backends_to_list) {
+                out.backend_names = Some(plan::backend_service_names(&out.snapshot));
+                for kind in [Kind::Service, Kind::EndpointSlice] {
+                    wave.insert(Need::List { kind, namespace: None, label_selector: None, group: None });
+                }
+            }
+        }
+        // A lite round keeps what the last full one found quiet.
+        self.quiet = if round == Round::Lite { skip } else { quiet };
+        super::whatif::forget_touched_status(&mut out.snapshot, &overlay);
+        Ok(out)
+    }
+
+    /// Fetches a wave; the first wave of the first read goes with the reads that tell releases
+    /// apart (later reads reuse what those found).
+    async fn fetch_with_release(
+        &mut self,
+        opts: &Options,
+        todo: &[Need],
+        out: &mut ClusterRead,
+        skip: &BTreeSet<Asked>,
+    ) -> Result<BTreeSet<Asked>, ClusterError> {
+        let (fetcher, discovery) = (&self.fetcher, &self.discovery);
+        if self.release.is_none() {
+            let reads = release_reads(fetcher, discovery, opts.dump);
+            let (reads, wave) = tokio::join!(reads, fetch_wave(fetcher, discovery, todo, out, skip));
+            let quiet = wave?;
+            self.release = Some(reads?);
+            let (objects, notes) = self.release.clone().unwrap_or_default();
+            if opts.dump {
+                out.install = objects.iter().map(release::install_evidence).collect();
+            }
+            objects.into_iter().for_each(|o| out.keep(o));
+            out.snapshot.release_clues.extend(notes);
+            return Ok(quiet);
+        }
+        fetch_wave(fetcher, discovery, todo, out, skip).await
+    }
+
+    /// The API server's `gitVersion` when wanted, read once.
+    async fn kubernetes_version(&mut self, wanted: bool) -> Result<Option<String>, ClusterError> {
+        if !wanted {
+            return Ok(None);
+        }
+        if self.kubernetes_version.is_none() {
+            let version = match self.fetcher.get::<Value>("/version", "application/json").await? {
+                Fetched::Ok(v) => v.get("gitVersion").and_then(Value::as_str).map(str::to_string),
+                _ => None,
+            };
+            self.kubernetes_version = Some(version);
+        }
+        Ok(self.kubernetes_version.clone().flatten())
+    }
+}
+
+/// The first wave: the registration (or the registrations' LIST); with -A, every kind at once.
+fn first_wave(opts: &Options, namespace: &Option<String>) -> BTreeSet<Need> {
     let mut wave: BTreeSet<Need> = BTreeSet::new();
-    match (&opts.name, &namespace) {
+    match (&opts.name, namespace) {
         (Some(name), Some(ns)) => {
             wave.insert(Need::Get { kind: Kind::Registration, namespace: ns.clone(), name: name.clone() });
         }
@@ -501,53 +641,17 @@ pub async fn read(opts: &Options, permits: plan::Permits) -> Result<ClusterRead,
             wave.insert(Need::List { kind, namespace: None, label_selector: None, group: None });
         }
     }
-    let mut listed_all: BTreeSet<Kind> = wave
-        .iter()
+    wave
+}
+
+/// The kinds a wave lists whole (every namespace, no selector): the planner need not ask again.
+fn listed_everywhere(wave: &BTreeSet<Need>) -> BTreeSet<Kind> {
+    wave.iter()
         .filter_map(|n| match n {
             Need::List { kind, namespace: None, label_selector: None, group: None } => Some(*kind),
             _ => None,
         })
-        .collect();
-    if opts.all_namespaces {
-        // Listed in the second wave, once the routes are known (see `backend_names`).
-        listed_all.extend([Kind::Service, Kind::EndpointSlice]);
-    }
-    // With -A, Services and EndpointSlices are listed once the routes say which ones matter.
-    let mut backends_to_list = opts.all_namespaces;
-    // The reads that tell releases apart go with the first wave.
-    let mut release = Some(release_reads(&fetcher, &discovery, opts.dump));
-    for _ in 0..8 {
-        let todo: Vec<Need> = wave.into_iter().filter(|n| !done.contains(n)).collect();
-        if todo.is_empty() {
-            break;
-        }
-        match release.take() {
-            Some(reads) => {
-                let (reads, wave) = tokio::join!(reads, fetch_wave(&fetcher, &discovery, &todo, &mut out));
-                wave?;
-                let (objects, notes) = reads?;
-                if opts.dump {
-                    out.install = objects.iter().map(release::install_evidence).collect();
-                }
-                objects.into_iter().for_each(|o| out.keep(o));
-                out.snapshot.release_clues.extend(notes);
-            }
-            None => fetch_wave(&fetcher, &discovery, &todo, &mut out).await?,
-        }
-        done.extend(todo);
-        wave = plan::needs(&out.snapshot, &scope, permits)
-            .into_iter()
-            .filter(|n| !listed_all.contains(&n.kind()))
-            .collect();
-        if std::mem::take(&mut backends_to_list) {
-            out.backend_names = Some(plan::backend_service_names(&out.snapshot));
-            for kind in [Kind::Service, Kind::EndpointSlice] {
-                wave.insert(Need::List { kind, namespace: None, label_selector: None, group: None });
-            }
-        }
-    }
-    super::whatif::forget_touched_status(&mut out.snapshot, &overlay);
-    Ok(out)
+        .collect()
 }
 
 /// The reads that tell apart the releases the served API versions leave open, when the doctor's
@@ -707,7 +811,8 @@ async fn fetch_wave(
     discovery: &Discovery,
     needs: &[Need],
     out: &mut ClusterRead,
-) -> Result<(), ClusterError> {
+    skip: &BTreeSet<Asked>,
+) -> Result<BTreeSet<Asked>, ClusterError> {
     let mut set = tokio::task::JoinSet::new();
     // Pages go to the snapshot as they arrive, so a list of thousands is never held whole.
     let (pages, mut arrived) = tokio::sync::mpsc::unbounded_channel::<(ApiResource, Vec<Box<RawValue>>)>();
@@ -716,12 +821,14 @@ async fn fetch_wave(
             Need::List { group, .. } => group.as_deref(),
             _ => None,
         };
-        for res in
-            discovery.resources_for(need.kind()).into_iter().filter(|r| group.is_none_or(|g| r.group == g))
-        {
+        for res in discovery.resources_for(need.kind()).into_iter().filter(|r| {
+            group.is_none_or(|g| r.group == g) && !skip.contains(&(need.clone(), resource_key(r)))
+        }) {
             let (fetcher, need, pages) = (Arc::clone(fetcher), need.clone(), pages.clone());
             set.spawn(async move {
+                let mut answered = 0usize;
                 let mut send = |items: Vec<Box<RawValue>>| {
+                    answered += items.len();
                     let _ = pages.send((res.clone(), items));
                 };
                 let result = match &need {
@@ -744,7 +851,9 @@ async fn fetch_wave(
                         fetcher.list_pages(&res, &query, &mut send).await
                     }
                 };
-                (need, res, result)
+                let answered =
+                    answered > 0 || matches!(result, Ok(Fetched::Ok(_)) if matches!(need, Need::Get { .. }));
+                (need, res, result, answered)
             });
         }
     }
@@ -768,10 +877,27 @@ async fn fetch_wave(
     // Completion order is random; keep the snapshot independent of it.
     results
         .sort_by(|a, b| (&a.0, a.1.api_version(), &a.1.plural).cmp(&(&b.0, b.1.api_version(), &b.1.plural)));
-    for (need, res, result) in results {
+    let quiet = quiet_reads(&results);
+    for (need, res, result, _) in results {
         record(out, &need, &res, result?);
     }
-    Ok(())
+    Ok(quiet)
+}
+
+/// `apiVersion/plural`: which resource a read went to.
+fn resource_key(res: &ApiResource) -> String {
+    format!("{}/{}", res.api_version(), res.plural)
+}
+
+/// The reads that answered nothing while a read of the same need from another API group
+/// answered: in a rollout, the kind lives in the group that answered.
+fn quiet_reads<R>(results: &[(Need, ApiResource, R, bool)]) -> BTreeSet<Asked> {
+    let answered: BTreeSet<&Need> = results.iter().filter(|r| r.3).map(|r| &r.0).collect();
+    results
+        .iter()
+        .filter(|(need, _, _, said)| !said && answered.contains(need))
+        .map(|(need, res, _, _)| (need.clone(), resource_key(res)))
+        .collect()
 }
 
 /// Records what a search answered: the objects arrived as pages; a refusal means "not looked".

@@ -14,6 +14,7 @@ mod properties;
 mod releases;
 mod render;
 mod robustness;
+mod rollout;
 mod scenarios;
 mod ship;
 mod support;

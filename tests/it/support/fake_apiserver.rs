@@ -123,7 +123,8 @@ impl Default for Options {
 
 struct Inner {
     opts: Options,
-    objects: Vec<Value>,
+    /// What is served; `FakeApiServer::apply` swaps in a new list (a controller acting).
+    objects: std::sync::RwLock<Arc<Vec<Value>>>,
     log: Mutex<Vec<String>>,
     /// How often each fault has fired.
     fired: Mutex<Vec<usize>>,
@@ -149,26 +150,12 @@ pub struct FakeApiServer {
 impl FakeApiServer {
     /// Starts a server for `objects` (objects without a namespace go to `default`).
     pub fn start(objects: Vec<Value>, opts: Options) -> FakeApiServer {
-        let objects = objects
-            .into_iter()
-            .filter(|o| o.is_object())
-            .map(|mut o| {
-                let namespaced = opts
-                    .resources
-                    .iter()
-                    .find(|r| Some(r.kind) == o["kind"].as_str())
-                    .is_none_or(|r| r.namespaced);
-                if namespaced && o["metadata"]["namespace"].as_str().is_none_or(str::is_empty) {
-                    o["metadata"]["namespace"] = json!("default");
-                }
-                o
-            })
-            .collect();
+        let objects = objects.into_iter().filter(|o| o.is_object()).map(|o| defaulted(o, &opts)).collect();
         let dir = tempfile::tempdir().unwrap();
         let fired = Mutex::new(vec![0; opts.faults.len()]);
         let inner = Arc::new(Inner {
             opts: opts.clone(),
-            objects,
+            objects: std::sync::RwLock::new(Arc::new(objects)),
             log: Mutex::new(Vec::new()),
             fired,
             bytes: Default::default(),
@@ -237,6 +224,19 @@ impl FakeApiServer {
         FakeApiServer { url, kubeconfig, inner, _dir: dir, shutdown: Some(stop_tx) }
     }
 
+    /// Adds `object`, or replaces the one of the same kind, namespace and name, as `kubectl
+    /// apply` would: later requests see it.
+    pub fn apply(&self, object: Value) {
+        let object = defaulted(object, &self.inner.opts);
+        let key = |o: &Value| {
+            (o["kind"].clone(), o["metadata"]["namespace"].clone(), o["metadata"]["name"].clone())
+        };
+        let mut served = self.inner.objects.write().unwrap();
+        let mut objects: Vec<Value> = served.iter().filter(|o| key(o) != key(&object)).cloned().collect();
+        objects.push(object);
+        *served = Arc::new(objects);
+    }
+
     /// Every request answered so far (`GET path?query`).
     pub fn requests(&self) -> Vec<String> {
         self.inner.log.lock().unwrap().clone()
@@ -254,6 +254,16 @@ impl Drop for FakeApiServer {
             let _ = tx.send(());
         }
     }
+}
+
+/// `object` with the namespace the API server would give it (`default` for a namespaced kind).
+fn defaulted(mut o: Value, opts: &Options) -> Value {
+    let namespaced =
+        opts.resources.iter().find(|r| Some(r.kind) == o["kind"].as_str()).is_none_or(|r| r.namespaced);
+    if namespaced && o["metadata"]["namespace"].as_str().is_none_or(str::is_empty) {
+        o["metadata"]["namespace"] = json!("default");
+    }
+    o
 }
 
 /// A CA and a server certificate for 127.0.0.1, written as PEM files: (ca, cert, key).
@@ -334,7 +344,7 @@ async fn handle(State(inner): State<Arc<Inner>>, req: Request) -> Response {
     if path == "/_stats" {
         let log = inner.log.lock().unwrap().clone();
         let bytes = inner.bytes.load(std::sync::atomic::Ordering::SeqCst);
-        let total: usize = inner.objects.iter().map(|o| o.to_string().len()).sum();
+        let total: usize = inner.objects.read().unwrap().iter().map(|o| o.to_string().len()).sum();
         let timeline: Vec<String> = inner
             .timeline
             .lock()
@@ -536,7 +546,8 @@ async fn objects(
         None if group.is_empty() => version.to_string(),
         None => format!("{group}/{version}"),
     };
-    let matching = inner.objects.iter().filter(|o| {
+    let served = Arc::clone(&inner.objects.read().unwrap());
+    let matching = served.iter().filter(|o| {
         group_of(o["apiVersion"].as_str().unwrap_or("")) == group
             && o["kind"] == r.kind
             && (!r.namespaced || namespace.is_none_or(|ns| o["metadata"]["namespace"] == ns))
