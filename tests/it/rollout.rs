@@ -165,3 +165,30 @@ fn wait_with_files_is_a_usage_error() {
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("--wait"), "{}", out.stderr);
 }
+
+/// `--what-if -` reads stdin, next to a file: the route from one, the registration from the other.
+#[test]
+fn what_if_reads_stdin_next_to_files() {
+    let (server, change) = cluster_without_the_change("fixed.yaml");
+    let (route, registration): (Vec<&Value>, Vec<&Value>) =
+        change.iter().partition(|o| o["kind"] == "HTTPRoute");
+    let (_dir, path) = write_yaml(&registration);
+    let kubeconfig = server.kubeconfig.display().to_string();
+    let stdin = serde_saphyr::to_string(route[0]).unwrap();
+    let args = [
+        "--kubeconfig",
+        &kubeconfig,
+        "weather",
+        "-n",
+        "team-a",
+        "--what-if",
+        "-",
+        "--what-if",
+        &path,
+        "-o",
+        "json",
+    ];
+    let out = super::support::run_in(&root(), &args, Some(stdin.as_bytes()));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.json()["metadata"]["source"]["whatIf"], serde_json::json!(["-", path]));
+}
