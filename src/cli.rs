@@ -136,6 +136,10 @@ pub struct DiagnoseArgs {
     /// up to DURATION (30s, 2m); then print the last diagnosis. 0 = diagnose once.
     #[arg(long, value_name = "DURATION", value_parser = parse_wait, conflicts_with = "filename")]
     pub wait: Option<std::time::Duration>,
+    /// Also ask the mcp-gateway broker, through the API server's service proxy, whether it serves
+    /// each server's tools (needs get on services/proxy; mcp-gateway v0.5.1+).
+    #[arg(long, conflicts_with_all = ["filename", "what_if"])]
+    pub probe: bool,
     /// How to reach the cluster.
     #[command(flatten)]
     pub connection: Connection,

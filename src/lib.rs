@@ -270,17 +270,22 @@ impl Asked {
         Ok(Asked { selector, suppress, fail_on })
     }
 
-    /// Diagnoses what was read.
-    fn diagnose(&self, args: &DiagnoseArgs, read: &Input) -> Report {
-        let scope = Scope {
+    /// What to diagnose, in `namespace` (`None`: every namespace).
+    fn scope(&self, args: &DiagnoseArgs, namespace: Option<String>) -> Scope {
+        Scope {
             select: snapshot::Selection {
                 name: args.name.clone(),
-                namespace: read.namespace.clone(),
+                namespace,
                 selector: self.selector.clone(),
             },
             suppress: self.suppress.clone(),
             release: args.mcp_gateway_version,
-        };
+        }
+    }
+
+    /// Diagnoses what was read.
+    fn diagnose(&self, args: &DiagnoseArgs, read: &Input) -> Report {
+        let scope = self.scope(args, read.namespace.clone());
         let mut report = diagnose::diagnose(&read.snap, &scope, read.source.clone());
         report.metadata.kubernetes_version = read.kubernetes_version.clone();
         report
@@ -296,7 +301,7 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
         Some(limit) => wait::until_settled(args, &asked, limit, stdin, env)?,
         None => {
             let read = if args.filename.is_empty() {
-                read_cluster(args, stdin, keep_raw)?
+                read_cluster(args, &asked, stdin, keep_raw)?
             } else {
                 read_files(args, stdin, keep_raw)?
             };
@@ -582,10 +587,75 @@ fn what_if_objects(
     Ok((overlay, files))
 }
 
-fn read_cluster(args: &DiagnoseArgs, stdin: &mut dyn Read, keep_raw: bool) -> Result<Input, Error> {
+fn read_cluster(
+    args: &DiagnoseArgs,
+    asked: &Asked,
+    stdin: &mut dyn Read,
+    keep_raw: bool,
+) -> Result<Input, Error> {
     let (overlay, what_if_files) = what_if_objects(args, stdin)?;
     let opts = source::cluster::Options { overlay, ..live_options(args, keep_raw) };
-    Ok(Input::live(read_live(&opts)?, what_if_files))
+    let read = runtime()?.block_on(async {
+        let read = async {
+            let mut session = source::cluster::connect(&opts).await?;
+            read_round(&mut session, &opts, source::cluster::Round::Full, args, asked).await
+        };
+        tokio::select! {
+            read = read => read.map_err(Error::from),
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+        }
+    })?;
+    Ok(Input::live(read, what_if_files))
+}
+
+/// One read of the cluster and, with `--probe`, of the brokers of the registrations it diagnoses.
+async fn read_round(
+    session: &mut source::cluster::Session,
+    opts: &source::cluster::Options,
+    round: source::cluster::Round,
+    args: &DiagnoseArgs,
+    asked: &Asked,
+) -> Result<source::cluster::ClusterRead, source::cluster::ClusterError> {
+    let mut read = session.read(opts, graph::refgrant::permits, round).await?;
+    if args.probe {
+        let source = SourceInfo::Cluster {
+            context: read.context.clone(),
+            server: read.server.clone(),
+            apis: read.apis.clone(),
+            what_if: Vec::new(),
+        };
+        let report = diagnose::diagnose(&read.snapshot, &asked.scope(args, read.namespace.clone()), source);
+        read.snapshot.broker = Some(session.probe(probe_targets(&report)).await);
+    }
+    Ok(read)
+}
+
+/// `--probe`: the registrations whose broker to ask (those an extension serves, on a release
+/// whose broker answers `/status/<ns>/<name>`), and where that broker is.
+fn probe_targets(report: &Report) -> Vec<source::probe::Target> {
+    let candidates = report.metadata.mcp_gateway.candidates;
+    let Some((service, port)) = candidates.iter().find_map(model::Release::broker_status_service) else {
+        return Vec::new();
+    };
+    let served_by = |s: &diagnose::finding::ServerReport| {
+        s.chain
+            .iter()
+            .find(|l| &*l.relation == "served by" && l.state == diagnose::LinkState::Ok)
+            .map(|l| l.to.namespace.clone())
+    };
+    report
+        .servers
+        .iter()
+        .filter_map(|s| {
+            Some(source::probe::Target {
+                namespace: s.reference.namespace.clone(),
+                name: s.reference.name.clone(),
+                service_namespace: served_by(s)?,
+                service,
+                port,
+            })
+        })
+        .collect()
 }
 
 /// What a diagnosis reads from the cluster (`--what-if` objects aside).

@@ -170,7 +170,55 @@ pub struct Snapshot {
     pub release_clues: Vec<Clue>,
     /// Where a cluster source looked, for the reads that depend on what was not found.
     pub lookups: Lookups,
+    /// `--probe`: what the broker said of each registration asked about, by (namespace, name);
+    /// `None` when the broker was not asked at all.
+    pub broker: Option<BTreeMap<(String, String), BrokerAnswer>>,
     keep_raw: bool,
+}
+
+/// What a broker's `/status/<ns>/<registration>` answered, through the service proxy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerAnswer {
+    /// The broker Service asked.
+    pub service: ObjRef,
+    /// Its port.
+    pub port: u16,
+    /// The answer.
+    pub said: BrokerSaid,
+}
+
+/// The broker's answer about one server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrokerSaid {
+    /// The server's status entry.
+    Status(BrokerStatus),
+    /// 404 from the broker: the server is not in the config it loaded (its message).
+    NotLoaded(String),
+    /// The API server refused the proxy request (403: `services/proxy`).
+    Forbidden(String),
+    /// The broker Service does not exist, or has no ready endpoint (the API server's message).
+    Unreachable(String),
+    /// No answer in time, or one that could not be read.
+    Failed(String),
+}
+
+/// One server's entry in the broker's status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BrokerStatus {
+    /// Whether the broker serves the server's tools.
+    pub ready: bool,
+    /// The broker's message (the connection or initialize error when not ready).
+    pub message: String,
+    /// Tools and prompts the broker federates.
+    pub tools: u64,
+    /// Prompts.
+    pub prompts: u64,
+    /// Names of the tools the broker dropped as invalid.
+    pub invalid_tools: Vec<String>,
+    /// When the protocol check failed: (the server's version, the version expected).
+    pub protocol_mismatch: Option<(String, String)>,
+    /// Tool names this server shares with another server.
+    pub conflicts: Vec<String>,
 }
 
 /// Where a cluster source looked and what it did not find: the planner reads it to search for

@@ -56,7 +56,7 @@ pub(crate) fn until_settled(
         let (mut round, mut pause) = (Round::Full, FIRST_PAUSE);
         loop {
             let read = tokio::select! {
-                read = session.read(&opts, crate::graph::refgrant::permits, round) => read,
+                read = crate::read_round(&mut session, &opts, round, args, asked) => read,
                 _ = &mut interrupt => {
                     waited.interrupted = true;
                     break;

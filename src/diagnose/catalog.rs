@@ -308,6 +308,26 @@ catalog! {
         title: "the controller refused the object's current spec";
         why: "A condition whose `observedGeneration` equals `metadata.generation` says `False`: the controller that owns the object has seen this exact spec and refused it, so traffic does not flow, whatever the specs seem to imply.";
         fix: "Act on the controller's reason and message; `kubectl describe` the object for the full condition.";
+    BrokerNotReady "MCPD1001" "broker-server-not-ready" Error None;
+        title: "the broker cannot serve the server's tools";
+        why: "With `--probe`, the broker's `/status` says the server is not ready: it could not connect to the upstream, initialize the MCP session or list its tools, so no tool of this server reaches clients. From v0.8.0 the registration's `Ready=True` only means the config was written, so the broker is the only place this shows.";
+        fix: "Act on the broker's message: an authentication error points at the credentialRef Secret, a refused connection at the backend Service and port, a protocol error at the server's MCP version.";
+    BrokerNotLoaded "MCPD1002" "broker-server-not-loaded" Warning None;
+        title: "the broker does not know the server";
+        why: "With `--probe`, the broker answered 404 for this server: the config it loaded has no entry for the registration. Kubelet syncs the config Secret `mcp-gateway-config` into the broker within about a minute of a change, so a new registration shows this for a while; for longer, the controller has not written the entry.";
+        fix: "Probe again in a minute; if it persists, check the server's entry in the `mcp-gateway-config` Secret of the extension's namespace and the controller's logs.";
+    BrokerUnreachable "MCPD1003" "broker-unreachable" Error None;
+        title: "the broker Service is missing or has no ready endpoint";
+        why: "From v0.5.1 the controller creates the Deployment and Service `mcp-gateway` in each extension's namespace; without the Service, or without a ready pod behind it, no registration of that extension is served.";
+        fix: "Check the extension's Ready condition and the `mcp-gateway` Deployment, Service and EndpointSlices in its namespace.";
+    BrokerToolConflict "MCPD1004" "broker-tool-conflict" Warning None;
+        title: "the server's tools have the names of another server's tools";
+        why: "Two servers federated by one broker expose tools of the same name: clients see only one of them (v0.4.2 to v0.7.x refuse the later server).";
+        fix: "Give the registrations distinct prefixes (`spec.prefix`; `spec.toolPrefix` before v0.7.0).";
+    BrokerInvalidTools "MCPD1005" "broker-invalid-tools" Warning None;
+        title: "the broker dropped tools it found invalid";
+        why: "With the default `--invalid-tool-policy=FilterOut` the broker drops tools whose name or schema is invalid and serves the rest; the dropped tools never reach clients.";
+        fix: "Fix the named tools' definitions in the MCP server.";
 }
 
 #[cfg(test)]

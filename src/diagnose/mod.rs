@@ -11,7 +11,7 @@ pub mod suppress;
 use crate::graph::Graph;
 use crate::model::{Kind, ObjRef, Release, Releases};
 use crate::snapshot::{Origin, RegistrationObj, Selection, Snapshot};
-use analyzers::{backend, extension, gateway, registration, route, secrets, status};
+use analyzers::{backend, broker, extension, gateway, registration, route, secrets, status};
 pub use catalog::{CATALOG, Code, CodeInfo};
 pub use finding::{Finding, Fix, Link, LinkState, Report, Severity, Verdict};
 use finding::{FirstBroken, Metadata, ServerRef, ServerReport, Shared, Source, Summary, sort_findings};
@@ -394,7 +394,9 @@ fn walk_registration<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> O
     backend::backends(walk, route);
     secrets::check(walk, reg);
     status::check(walk, reg, route, &parents);
-    extension::served_by(&parents).map(|ext| walk.shared.objref(&ext))
+    let ext = extension::served_by(&parents).map(|ext| walk.shared.objref(&ext));
+    broker::check(walk, reg, ext.as_deref());
+    ext
 }
 
 fn server_report(

@@ -153,6 +153,13 @@ impl Release {
     pub fn has_state(self) -> bool {
         self >= V0_7_0
     }
+
+    /// The broker Service whose `/status/<ns>/<registration>` answers for a registration, in the
+    /// namespace of the extension that serves it: `mcp-gateway:8080`, which the controller creates
+    /// from v0.5.1 (mcp-gateway.md §5; the install's own broker Service before, not looked up).
+    pub fn broker_status_service(self) -> Option<(&'static str, u16)> {
+        (self >= V0_5_1).then_some(("mcp-gateway", 8080))
+    }
 }
 
 impl fmt::Display for Release {
@@ -602,6 +609,14 @@ pub const CONTROLLER_SELECTOR: &str = "app=mcp-controller";
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_broker_status_service_is_the_controllers_from_v0_5_1() {
+        for r in RELEASES {
+            let expected = (r >= Release::V0_5_1).then_some(("mcp-gateway", 8080));
+            assert_eq!(r.broker_status_service(), expected, "{r}");
+        }
+    }
+
     use super::*;
     use serde_json::json;
 

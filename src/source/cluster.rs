@@ -595,6 +595,26 @@ impl Session {
         fetch_wave(fetcher, discovery, todo, out, skip).await
     }
 
+    /// `--probe`: asks each target's broker, all at once; the answers by registration.
+    pub async fn probe(
+        &self,
+        targets: Vec<super::probe::Target>,
+    ) -> BTreeMap<(String, String), crate::snapshot::BrokerAnswer> {
+        let mut set = tokio::task::JoinSet::new();
+        for target in targets {
+            let client = self.fetcher.client.clone();
+            set.spawn(async move {
+                let answer = super::probe::ask(&client, &target).await;
+                ((target.namespace, target.name), answer)
+            });
+        }
+        let mut answers = BTreeMap::new();
+        while let Some(joined) = set.join_next().await {
+            answers.extend(joined.ok());
+        }
+        answers
+    }
+
     /// The API server's `gitVersion` when wanted, read once.
     async fn kubernetes_version(&mut self, wanted: bool) -> Result<Option<String>, ClusterError> {
         if !wanted {

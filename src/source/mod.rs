@@ -6,6 +6,7 @@ pub mod complete;
 pub mod discovery;
 pub mod files;
 pub mod plan;
+pub mod probe;
 pub mod whatif;
 
 use thiserror::Error;

@@ -10,6 +10,7 @@ mod cluster;
 mod cluster_support;
 mod conformance;
 mod dump;
+mod probe;
 mod properties;
 mod releases;
 mod render;

@@ -1,6 +1,7 @@
 //! The analyzers, one per stretch of the chain. Each records links and findings on a `Walk`.
 
 pub mod backend;
+pub mod broker;
 pub mod extension;
 pub mod gateway;
 pub mod registration;

@@ -81,6 +81,20 @@ pub struct Options {
     pub fail: Vec<(Deny, u16)>,
     /// Injected faults, for the requests they match.
     pub faults: Vec<Fault>,
+    /// The broker behind the service proxy: its answer for each path after `/proxy`; a path not
+    /// listed gets the broker's 404 for an unknown server.
+    pub broker: Vec<BrokerReply>,
+}
+
+/// One answer of the fake broker.
+#[derive(Debug, Clone)]
+pub struct BrokerReply {
+    /// The path after `/proxy` (`/status/mcp-test/weather`).
+    pub path: String,
+    /// HTTP code.
+    pub code: u16,
+    /// Body.
+    pub body: String,
 }
 
 /// A fault for the requests `on` matches, the first `times` of them (0 = every one).
@@ -117,6 +131,7 @@ impl Default for Options {
             page_size: 500,
             fail: Vec::new(),
             faults: Vec::new(),
+            broker: Vec::new(),
         }
     }
 }
@@ -390,9 +405,57 @@ async fn answer(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) -> 
         ["apis"] => discovery(opts, accept),
         ["api", v] => resource_list(opts, "", v),
         ["apis", g, v] => resource_list(opts, g, v),
+        ["api", "v1", "namespaces", ns, "services", service, "proxy", rest @ ..] => {
+            proxy(inner, ns, service, rest)
+        }
         ["api", v, rest @ ..] => objects(inner, "", v, rest, query, accept).await,
         ["apis", g, v, rest @ ..] => objects(inner, g, v, rest, query, accept).await,
         _ => status(404, "NotFound", "the server could not find the requested resource".into()),
+    }
+}
+
+/// The service proxy, as kube-apiserver answers it: 403 without `get services/proxy`, 404 for a
+/// Service that does not exist, 503 for one without a ready endpoint; else the broker's answer.
+fn proxy(inner: &Inner, ns: &str, service: &str, rest: &[&str]) -> Response {
+    let opts = &inner.opts;
+    let name = service.split(':').next().unwrap_or(service);
+    if opts
+        .deny
+        .iter()
+        .any(|d| d.verb == "get" && d.plural == "services/proxy" && d.namespace.is_none_or(|n| n == ns))
+    {
+        let message = format!(
+            "services \"{name}\" is forbidden: User \"system:serviceaccount:team-a:dev\" cannot get resource \"services/proxy\" in API group \"\" in the namespace \"{ns}\""
+        );
+        return status(403, "Forbidden", message);
+    }
+    let served = Arc::clone(&inner.objects.read().unwrap());
+    let in_ns = |o: &&Value, kind: &str| o["kind"] == kind && o["metadata"]["namespace"] == ns;
+    if !served.iter().any(|o| in_ns(&o, "Service") && o["metadata"]["name"] == name) {
+        return json_response(
+            StatusCode::NOT_FOUND,
+            json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": format!("services \"{name}\" not found"), "reason": "NotFound", "details": {"name": name, "kind": "services"}, "code": 404}),
+        );
+    }
+    let ready = served.iter().filter(|o| in_ns(o, "EndpointSlice")).any(|o| {
+        o["metadata"]["labels"]["kubernetes.io/service-name"] == name
+            && o["endpoints"].as_array().is_some_and(|e| e.iter().any(|e| e["conditions"]["ready"] != false))
+    });
+    if !ready {
+        return status(503, "ServiceUnavailable", format!("no endpoints available for service \"{name}\""));
+    }
+    let path = format!("/{}", rest.join("/"));
+    match opts.broker.iter().find(|r| r.path == path) {
+        Some(r) => Response::builder()
+            .status(StatusCode::from_u16(r.code).unwrap())
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r.body.clone()))
+            .unwrap(),
+        None => Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body(Body::from(format!("Server '{}' not found in status", path.trim_start_matches("/status/"))))
+            .unwrap(),
     }
 }
 

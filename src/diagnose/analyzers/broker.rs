@@ -1,0 +1,190 @@
+//! The broker link (`--probe`), last on the chain: whether the mcp-gateway broker that serves the
+//! registration has loaded it, connected to it and federates its tools, as its `/status` says.
+
+use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
+use crate::model::{ObjRef, Release};
+use crate::snapshot::{BrokerAnswer, BrokerSaid, BrokerStatus, RegistrationObj};
+
+/// Adds the broker link when the broker was asked (`--probe`); `ext` is the extension that serves
+/// the registration, whose namespace holds the broker.
+pub fn check(walk: &mut Walk, reg: &RegistrationObj, ext: Option<&ObjRef>) {
+    let Some(answers) = &walk.snap().broker else { return };
+    let me = reg.objref();
+    let Some(answer) = answers.get(&(reg.meta.namespace.clone(), reg.meta.name.clone())) else {
+        let why = match (walk.releases.filter(|r| r.broker_status_service().is_some()).is_empty(), ext) {
+            (true, _) => format!(
+                "not asked: the broker's status is asked from mcp-gateway v0.5.1 on, and this registration runs on {}",
+                walk.releases
+            ),
+            (false, None) => "not asked: no extension serves the registration, so no broker does".to_string(),
+            (false, Some(_)) => "not asked".to_string(),
+        };
+        walk.link(&me, "broker", &me, LinkState::Skipped, why);
+        return;
+    };
+    let broker = &answer.service;
+    let relation = format!("broker → Service {}:{}", broker.ns_name(), answer.port);
+    match &answer.said {
+        BrokerSaid::Status(s) if s.ready => ready(walk, &me, &relation, broker, s),
+        BrokerSaid::Status(s) => not_ready(walk, reg, &relation, broker, s),
+        BrokerSaid::NotLoaded(message) => {
+            walk.link(
+                &me,
+                &relation,
+                broker,
+                LinkState::Warn,
+                format!("the broker does not know the server: {message:?}"),
+            );
+            walk.find(Finding::new(
+                Code::BrokerNotLoaded,
+                me.clone(),
+                "",
+                format!("the broker {} has not loaded {me}: it answered {message:?}; the config Secret mcp-gateway-config in namespace {} reaches the broker within about a minute of a change", broker.ns_name(), broker.namespace),
+                Fix::say(format!("Probe again in a minute; if it persists, check the server's entry in Secret {}/mcp-gateway-config and the controller's logs.", broker.namespace)),
+            ));
+        }
+        BrokerSaid::Unreachable(message) => unreachable(walk, &me, ext, &relation, answer, message),
+        BrokerSaid::Forbidden(message) => {
+            walk.link(
+                &me,
+                &relation,
+                broker,
+                LinkState::Unknown,
+                "cannot verify: forbidden to get services/proxy",
+            );
+            walk.find(Finding::new(
+                Code::ReadForbidden,
+                broker.clone(),
+                "",
+                format!("cannot ask the broker {}: the API server refused to get services/proxy in namespace {} ({message}); the broker link is unknown", broker.ns_name(), broker.namespace),
+                Fix::say("Grant get on services/proxy in the broker's namespace to the user running the doctor, or run without --probe.").yaml(proxy_role(&broker.namespace)),
+            ));
+        }
+        BrokerSaid::Failed(message) => {
+            walk.link(&me, &relation, broker, LinkState::Unknown, format!("cannot verify: {message}"));
+            walk.find(Finding::new(
+                Code::ReadFailed,
+                broker.clone(),
+                "",
+                format!("cannot ask the broker {}: {message}; the broker link is unknown", broker.ns_name()),
+                Fix::say("Run again; check the broker's pods in that namespace if it keeps failing."),
+            ));
+        }
+    }
+}
+
+fn ready(walk: &mut Walk, me: &ObjRef, relation: &str, broker: &ObjRef, s: &BrokerStatus) {
+    walk.link(
+        me,
+        relation,
+        broker,
+        LinkState::Ok,
+        format!("ready: {} tools, {} prompts", s.tools, s.prompts),
+    );
+    conflicts_and_invalid(walk, me, s);
+}
+
+fn conflicts_and_invalid(walk: &mut Walk, me: &ObjRef, s: &BrokerStatus) {
+    if !s.conflicts.is_empty() {
+        walk.find(Finding::new(
+            Code::BrokerToolConflict,
+            me.clone(),
+            "",
+            format!("tools of {me} have the names of another server's tools: {}", s.conflicts.join(", ")),
+            Fix::say(
+                "Give the registrations distinct prefixes (spec.prefix; spec.toolPrefix before v0.7.0).",
+            ),
+        ));
+    }
+    if !s.invalid_tools.is_empty() {
+        walk.find(Finding::new(
+            Code::BrokerInvalidTools,
+            me.clone(),
+            "",
+            format!("the broker dropped invalid tools of {me}: {}", s.invalid_tools.join(", ")),
+            Fix::say(format!("Fix the definitions of {} in the MCP server.", s.invalid_tools.join(", "))),
+        ));
+    }
+}
+
+fn not_ready(walk: &mut Walk, reg: &RegistrationObj, relation: &str, broker: &ObjRef, s: &BrokerStatus) {
+    let me = reg.objref();
+    walk.link(&me, relation, broker, LinkState::Fail, format!("not ready: {:?}", s.message));
+    let mut message =
+        format!("the broker {} does not serve the tools of {me}: {:?}", broker.ns_name(), s.message);
+    if let Some((have, want)) = &s.protocol_mismatch {
+        message.push_str(&format!("; the server speaks MCP {have}, the broker expects {want}"));
+    }
+    walk.find(Finding::new(Code::BrokerNotReady, me.clone(), "", message, not_ready_fix(walk, reg, s)));
+    conflicts_and_invalid(walk, &me, s);
+}
+
+/// The fix for a broker error, by its cause.
+fn not_ready_fix(walk: &Walk, reg: &RegistrationObj, s: &BrokerStatus) -> Fix {
+    let m = s.message.to_lowercase();
+    let any = |words: &[&str]| words.iter().any(|w| m.contains(w));
+    if let Some((have, want)) = &s.protocol_mismatch {
+        return Fix::say(format!(
+            "Upgrade the MCP server (its SDK) to protocol version {want}; it answers with {have}."
+        ));
+    }
+    if any(&["401", "403", "unauthorized", "forbidden"]) {
+        let label = walk.releases.newest().and_then(Release::credential_label);
+        let label = label.map_or(String::new(), |l| format!(" and carries the label {l}=true"));
+        return match &reg.view.1.spec.credential_ref {
+            Some(r) => Fix::say(format!(
+                "The upstream refused the broker's credential: make sure Secret {}/{} holds a valid token under key {}{label}.",
+                reg.meta.namespace,
+                r.name,
+                r.key.as_deref().unwrap_or("token")
+            )),
+            None => Fix::say(format!(
+                "The upstream wants a credential: create a Secret with the token{label} and set spec.credentialRef to it."
+            )),
+        };
+    }
+    if any(&["connection refused", "timeout", "deadline exceeded", "no such host", "connect"]) {
+        return Fix::say(
+            "The broker cannot reach the server: check the backend Service's ready endpoints and that the backendRef port is the one the server listens on.",
+        );
+    }
+    if !s.invalid_tools.is_empty() {
+        return Fix::say(format!("Fix the invalid tools of the MCP server: {}.", s.invalid_tools.join(", ")));
+    }
+    Fix::say("Act on the broker's message; the MCP server's logs tell the rest.")
+}
+
+fn unreachable(
+    walk: &mut Walk,
+    me: &ObjRef,
+    ext: Option<&ObjRef>,
+    relation: &str,
+    answer: &BrokerAnswer,
+    message: &str,
+) {
+    let broker = &answer.service;
+    walk.link(me, relation, broker, LinkState::Fail, format!("the broker cannot be reached: {message}"));
+    let (asked, _) = walk.split(|r| r.broker_status_service().is_some());
+    let owner = ext.cloned().unwrap_or_else(|| me.clone());
+    walk.find_on(
+        asked,
+        Finding::new(
+            Code::BrokerUnreachable,
+            owner,
+            "",
+            format!("the broker Service {} cannot be reached: {message}", broker.ns_name()),
+            Fix::say(format!(
+                "Check the extension's Ready condition and the broker in namespace {ns}: kubectl get deploy,svc,endpointslices -n {ns} -l app.kubernetes.io/name=mcp-gateway",
+                ns = broker.namespace
+            ))
+            .target(broker.clone()),
+        ),
+    );
+}
+
+/// A Role that allows the probe in `namespace`.
+fn proxy_role(namespace: &str) -> String {
+    format!(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: mcp-doctor-probe\n  namespace: {namespace}\nrules:\n- apiGroups: [\"\"]\n  resources: [\"services/proxy\"]\n  resourceNames: [\"mcp-gateway\"]\n  verbs: [\"get\"]\n"
+    )
+}
