@@ -595,22 +595,24 @@ impl Session {
         fetch_wave(fetcher, discovery, todo, out, skip).await
     }
 
-    /// `--probe`: asks each target's broker, all at once; the answers by registration.
+    /// `--probe`: asks each broker about its targets, every broker at once; the answers by
+    /// registration.
     pub async fn probe(
         &self,
         targets: Vec<super::probe::Target>,
     ) -> BTreeMap<(String, String), crate::snapshot::BrokerAnswer> {
-        let mut set = tokio::task::JoinSet::new();
+        let mut by_broker: BTreeMap<String, Vec<super::probe::Target>> = BTreeMap::new();
         for target in targets {
+            by_broker.entry(target.service_namespace.clone()).or_default().push(target);
+        }
+        let mut set = tokio::task::JoinSet::new();
+        for targets in by_broker.into_values() {
             let client = self.fetcher.client.clone();
-            set.spawn(async move {
-                let answer = super::probe::ask(&client, &target).await;
-                ((target.namespace, target.name), answer)
-            });
+            set.spawn(async move { super::probe::ask(&client, &targets).await });
         }
         let mut answers = BTreeMap::new();
         while let Some(joined) = set.join_next().await {
-            answers.extend(joined.ok());
+            answers.extend(joined.into_iter().flatten());
         }
         answers
     }

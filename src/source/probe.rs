@@ -34,19 +34,46 @@ impl Target {
         )
     }
 
+    /// The proxy path of the broker's whole status (every server it serves).
+    fn all_path(&self) -> String {
+        format!(
+            "/api/v1/namespaces/{}/services/{}:{}/proxy/status",
+            self.service_namespace, self.service, self.port
+        )
+    }
+
+    /// The broker's name of the server.
+    fn key(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+
     fn service_ref(&self) -> ObjRef {
         ObjRef::new("", "Service", &self.service_namespace, self.service)
     }
 }
 
-/// Asks the broker of `target`; never fails: what went wrong is the answer.
-pub async fn ask(client: &kube::Client, target: &Target) -> BrokerAnswer {
-    let said = match tokio::time::timeout(PROBE_TIMEOUT, get(client, &target.path())).await {
-        Err(_) => BrokerSaid::Failed(format!("no answer within {}s", PROBE_TIMEOUT.as_secs())),
-        Ok(Err(e)) => BrokerSaid::Failed(e),
-        Ok(Ok((code, body))) => interpret(code, &body, &format!("{}/{}", target.namespace, target.name)),
+/// Asks one broker about `targets` (which share it): `/status/<ns>/<name>` for one registration,
+/// the whole `/status` once for several. Never fails: what went wrong is the answer.
+pub async fn ask(client: &kube::Client, targets: &[Target]) -> Vec<((String, String), BrokerAnswer)> {
+    let Some(first) = targets.first() else { return Vec::new() };
+    let path = if targets.len() == 1 { first.path() } else { first.all_path() };
+    let answer = match tokio::time::timeout(PROBE_TIMEOUT, get(client, &path)).await {
+        Err(_) => Err(format!("no answer within {}s", PROBE_TIMEOUT.as_secs())),
+        Ok(answer) => answer,
     };
-    BrokerAnswer { service: target.service_ref(), port: target.port, said }
+    targets
+        .iter()
+        .map(|t| {
+            let said = match &answer {
+                Err(e) => BrokerSaid::Failed(e.clone()),
+                Ok((code, body)) => interpret(*code, body, &t.key()),
+            };
+            (
+                (t.namespace.clone(), t.name.clone()),
+                BrokerAnswer { service: t.service_ref(), port: t.port, said },
+            )
+        })
+        .collect()
 }
 
 /// One GET, its HTTP code and body, whatever the code.

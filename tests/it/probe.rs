@@ -14,17 +14,24 @@ const STATUS_PATH: &str = "/status/team-a/weather";
 fn cluster(reply: Option<(u16, Value)>, with_service: bool, deny: Vec<Deny>) -> FakeApiServer {
     let mut objects = scenario_objects("pitfall-missing-reference-grant", "fixed.yaml");
     if with_service {
-        objects.push(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "mcp-gateway", "namespace": "mcp-system"},
-            "spec": {"ports": [{"name": "http", "port": 8080}]}}));
-        objects.push(json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
-            "metadata": {"name": "mcp-gateway-abcde", "namespace": "mcp-system", "labels": {"kubernetes.io/service-name": "mcp-gateway"}},
-            "addressType": "IPv4", "endpoints": [{"addresses": ["10.0.0.9"], "conditions": {"ready": true}}]}));
+        objects.extend(broker_service());
     }
     let broker = reply
         .into_iter()
         .map(|(code, body)| BrokerReply { path: STATUS_PATH.into(), code, body: body.to_string() })
         .collect();
     FakeApiServer::start(objects, Options { broker, deny, ..Options::default() })
+}
+
+/// The Service and endpoints the controller creates for the broker in the extension's namespace.
+fn broker_service() -> [Value; 2] {
+    [
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "mcp-gateway", "namespace": "mcp-system"},
+            "spec": {"ports": [{"name": "http", "port": 8080}]}}),
+        json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": "mcp-gateway-abcde", "namespace": "mcp-system", "labels": {"kubernetes.io/service-name": "mcp-gateway"}},
+            "addressType": "IPv4", "endpoints": [{"addresses": ["10.0.0.9"], "conditions": {"ready": true}}]}),
+    ]
 }
 
 fn status(ready: bool, message: &str) -> Value {
@@ -42,7 +49,11 @@ fn proxied(server: &FakeApiServer) -> Vec<String> {
 }
 
 fn broker_link(report: &Value) -> Value {
-    let chain = report["servers"][0]["chain"].as_array().unwrap();
+    broker_link_of(&report["servers"][0])
+}
+
+fn broker_link_of(server: &Value) -> Value {
+    let chain = server["chain"].as_array().unwrap();
     chain
         .iter()
         .find(|l| l["relation"].as_str().unwrap().starts_with("broker"))
@@ -144,4 +155,35 @@ fn tool_conflicts_and_dropped_tools_are_warnings_that_name_the_tools() {
         findings.iter().any(|f| f["code"] == code && f["message"].as_str().unwrap().contains(tool))
     };
     assert!(said("MCPD1004", "get_forecast") && said("MCPD1005", "Bad Tool"), "{findings:#?}");
+}
+
+/// A scan asks each broker once, for its whole status, and reads every server from it.
+#[test]
+fn a_scan_asks_each_broker_once() {
+    let mut objects = scenario_objects("pitfall-missing-reference-grant", "fixed.yaml");
+    let mut second = objects.iter().find(|o| o["kind"] == "MCPServerRegistration").unwrap().clone();
+    second["metadata"]["name"] = json!("weather-eu");
+    second["spec"]["prefix"] = json!("weather_eu_");
+    objects.push(second);
+    objects.extend(broker_service());
+    let mut eu = status(true, "server added successfully");
+    eu["name"] = json!("team-a/weather-eu");
+    eu["totalTools"] = json!(3);
+    let body = json!({"servers": [status(true, "server added successfully"), eu]});
+    let reply = BrokerReply { path: "/status".into(), code: 200, body: body.to_string() };
+    let server = FakeApiServer::start(objects, Options { broker: vec![reply], ..Options::default() });
+    let out = doctor_env(&server, &["-A", "--probe", "-o", "json"], &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        proxied(&server),
+        ["GET /api/v1/namespaces/mcp-system/services/mcp-gateway:8080/proxy/status"]
+    );
+    let report = out.json();
+    let evidence: Vec<Value> =
+        report["servers"].as_array().unwrap().iter().map(|s| broker_link_of(s)["evidence"].clone()).collect();
+    assert_eq!(
+        evidence,
+        [json!("ready: 7 tools, 0 prompts"), json!("ready: 3 tools, 0 prompts")],
+        "{report:#}"
+    );
 }
