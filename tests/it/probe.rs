@@ -90,6 +90,7 @@ fn an_upstream_that_answers_401_is_broken_with_the_brokers_message() {
     assert!(finding["message"].as_str().unwrap().contains("401 Unauthorized"), "{finding:#}");
     assert!(finding["fix"]["summary"].as_str().unwrap().contains("credential"), "{finding:#}");
     assert_eq!(broker_link(&report)["state"], "fail");
+    insta::assert_snapshot!(probe(&server, "text").stdout);
 }
 
 #[test]

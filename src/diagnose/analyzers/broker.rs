@@ -23,10 +23,10 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj, ext: Option<&ObjRef>) {
         return;
     };
     let broker = &answer.service;
-    let relation = format!("broker → Service {}:{}", broker.ns_name(), answer.port);
+    let relation = "broker";
     match &answer.said {
-        BrokerSaid::Status(s) if s.ready => ready(walk, &me, &relation, broker, s),
-        BrokerSaid::Status(s) => not_ready(walk, reg, &relation, broker, s),
+        BrokerSaid::Status(s) if s.ready => ready(walk, &me, relation, broker, s),
+        BrokerSaid::Status(s) => not_ready(walk, reg, relation, broker, s),
         BrokerSaid::NotLoaded(message) => {
             walk.link(
                 &me,
@@ -43,7 +43,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj, ext: Option<&ObjRef>) {
                 Fix::say(format!("Probe again in a minute; if it persists, check the server's entry in Secret {}/mcp-gateway-config and the controller's logs.", broker.namespace)),
             ));
         }
-        BrokerSaid::Unreachable(message) => unreachable(walk, &me, ext, &relation, answer, message),
+        BrokerSaid::Unreachable(message) => unreachable(walk, &me, ext, relation, answer, message),
         BrokerSaid::Forbidden(message) => {
             walk.link(
                 &me,
@@ -61,7 +61,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj, ext: Option<&ObjRef>) {
             ));
         }
         BrokerSaid::Failed(message) => {
-            walk.link(&me, &relation, broker, LinkState::Unknown, format!("cannot verify: {message}"));
+            walk.link(&me, relation, broker, LinkState::Unknown, format!("cannot verify: {message}"));
             walk.find(Finding::new(
                 Code::ReadFailed,
                 broker.clone(),
@@ -130,16 +130,16 @@ fn not_ready_fix(walk: &Walk, reg: &RegistrationObj, s: &BrokerStatus) -> Fix {
     }
     if any(&["401", "403", "unauthorized", "forbidden"]) {
         let label = walk.releases.newest().and_then(Release::credential_label);
-        let label = label.map_or(String::new(), |l| format!(" and carries the label {l}=true"));
+        let label = label.map_or(String::new(), |l| format!(", labelled {l}=true,"));
         return match &reg.view.1.spec.credential_ref {
             Some(r) => Fix::say(format!(
-                "The upstream refused the broker's credential: make sure Secret {}/{} holds a valid token under key {}{label}.",
+                "The upstream refused the broker's credential: make sure Secret {}/{}{label} holds a valid token under key {}.",
                 reg.meta.namespace,
                 r.name,
                 r.key.as_deref().unwrap_or("token")
             )),
             None => Fix::say(format!(
-                "The upstream wants a credential: create a Secret with the token{label} and set spec.credentialRef to it."
+                "The upstream wants a credential: create a Secret holding the token{label} and set spec.credentialRef to it."
             )),
         };
     }
