@@ -30,7 +30,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj, ext: Option<&ObjRef>) {
         BrokerSaid::NotLoaded(message) => {
             walk.link(
                 &me,
-                &relation,
+                relation,
                 broker,
                 LinkState::Warn,
                 format!("the broker does not know the server: {message:?}"),
@@ -47,7 +47,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj, ext: Option<&ObjRef>) {
         BrokerSaid::Forbidden(message) => {
             walk.link(
                 &me,
-                &relation,
+                relation,
                 broker,
                 LinkState::Unknown,
                 "cannot verify: forbidden to get services/proxy",
