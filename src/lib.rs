@@ -93,6 +93,8 @@ pub struct Env {
     pub stdout_is_terminal: bool,
     /// stderr is a terminal (`--wait` shows its progress there).
     pub stderr_is_terminal: bool,
+    /// The locale is not UTF-8 (`LC_ALL=C`): the text output spells its symbols in ASCII.
+    pub ascii: bool,
     /// Seconds since the epoch, for the markdown header (`SOURCE_DATE_EPOCH` wins).
     pub now: u64,
     /// `MCPD_TIMINGS` is set: print the time of each phase to stderr (for benchmarks).
@@ -227,7 +229,7 @@ fn complete(words: &[String]) -> String {
         }
         "--color" => ["auto", "always", "never"].map(String::from).to_vec(),
         "--fail-on" => ["error", "warning", "info"].map(String::from).to_vec(),
-        "--suppress" => diagnose::CATALOG.iter().map(|c| c.id.to_string()).collect(),
+        "--suppress" | "explain" => diagnose::CATALOG.iter().map(|c| c.id.to_string()).collect(),
         "-n" | "--namespace" => source::complete::namespaces(words),
         "-f" | "--filename" | "--kubeconfig" => return ":0\n".into(),
         _ if current.starts_with('-') => {
@@ -373,6 +375,8 @@ fn present(
         Output::Dot => render::graph::dot(&report),
         Output::Mermaid => render::graph::mermaid(&report),
     };
+    // A terminal output (text, wide) in a locale without UTF-8 spells its symbols in ASCII.
+    let stdout = if env.ascii && colored { render::style::ascii(&stdout) } else { stdout };
     timings.lap("render", &mut clock);
     let mut timing_line = if env.timings { timings.line() } else { String::new() };
     if quiet_scan {

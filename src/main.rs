@@ -6,6 +6,15 @@ use mcp_doctor::cli::Cli;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+/// Whether the locale says the terminal shows no UTF-8: the first of `LC_ALL`, `LC_CTYPE`, `LANG`
+/// that is set names no UTF-8 charset (`C`, `POSIX`, `en_US.ISO-8859-1`). Unset says nothing.
+fn locale_is_not_utf8() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .is_some_and(|l| !l.to_ascii_lowercase().replace('-', "").contains("utf8"))
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -23,6 +32,7 @@ fn main() -> ExitCode {
             || std::env::var_os("TERM").is_some_and(|t| t == "dumb"),
         stdout_is_terminal: std::io::stdout().is_terminal(),
         stderr_is_terminal: std::io::stderr().is_terminal(),
+        ascii: locale_is_not_utf8(),
         now,
         timings: std::env::var_os("MCPD_TIMINGS").is_some(),
     };

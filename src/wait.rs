@@ -100,7 +100,8 @@ pub(crate) fn until_settled(
             if env.stderr_is_terminal
                 && let Some(report) = lite.as_ref().or(last.as_ref().map(|(_, r)| r))
             {
-                eprintln!("{}", waiting_line(report, asked.fail_on, deadline - now, wake - now));
+                let line = waiting_line(report, asked.fail_on, deadline - now, wake - now);
+                eprintln!("{}", if env.ascii { crate::render::style::ascii(&line) } else { line });
             }
             tokio::select! {
                 () = tokio::time::sleep_until(wake) => {}

@@ -53,6 +53,23 @@ impl Styles {
     }
 }
 
+/// The symbols of the text output and their ASCII spelling, for terminals whose locale is not
+/// UTF-8 (`LC_ALL=C`).
+const ASCII: &[(char, &str)] =
+    &[('✓', "+"), ('✗', "x"), ('◀', "<-"), ('→', "->"), ('…', "..."), ('—', "-"), ('·', "-"), ('§', "S")];
+
+/// `text` with the output's symbols spelled in ASCII.
+pub fn ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match ASCII.iter().find(|(symbol, _)| *symbol == c) {
+            Some((_, spelled)) => out.push_str(spelled),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -67,6 +84,12 @@ pub enum ColorChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_spells_the_symbols_and_keeps_the_rest() {
+        assert_eq!(ascii("✓ a → b ◀ first broken link …"), "+ a -> b <- first broken link ...");
+        assert_eq!(ascii("plain"), "plain");
+    }
 
     #[test]
     fn always_beats_no_color_which_beats_auto() {

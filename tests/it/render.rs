@@ -367,6 +367,8 @@ fn completion_scripts_and_the_kubectl_helper() {
     assert_eq!(String::from_utf8_lossy(&names.stdout), "news\n:4\n");
     let outputs = std::process::Command::new(&helper).args(["-o", "m"]).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&outputs.stdout), "markdown\nmermaid\n:4\n");
+    let codes = std::process::Command::new(&helper).args(["explain", "MCPD060"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&codes.stdout), "MCPD0601\nMCPD0602\n:4\n");
 }
 
 /// A scan fits a screen: the table, the totals, one line per error or warning, and the way to
@@ -392,4 +394,18 @@ fn a_scan_that_finds_nothing_says_so_on_stderr() {
     assert_eq!(out.stderr, "No MCP server registrations found in the input matching tier=gold.\n");
     let json = run(&["-A", "-f", "examples/", "-l", "tier=gold", "-o", "json"]);
     assert_eq!(json.json()["findings"][0]["code"], "MCPD0003", "the report still carries it");
+}
+
+/// A terminal whose locale is not UTF-8 gets ASCII symbols; a UTF-8 one (or none said) the usual.
+#[test]
+fn a_locale_without_utf8_gets_ascii_symbols() {
+    let args = ["news", "-n", "news", "-f", "examples/"];
+    let c = run_env(&root(), &args, None, &[("LC_ALL", "C")]);
+    assert_eq!(c.code, 1);
+    assert!(c.stdout.is_ascii(), "{}", c.stdout);
+    assert!(c.stdout.contains("x parentRefs[0] -> Gateway news/mcp-gateway"), "{}", c.stdout);
+    let utf8 = run_env(&root(), &args, None, &[("LC_ALL", "C"), ("LANG", "C.UTF-8")]);
+    assert!(utf8.stdout.is_ascii(), "LC_ALL wins over LANG");
+    let utf8 = run_env(&root(), &args, None, &[("LANG", "en_US.UTF-8")]);
+    assert!(utf8.stdout.contains("✗ parentRefs[0] → Gateway"), "{}", utf8.stdout);
 }
