@@ -463,11 +463,16 @@ fn names(snap: &snapshot::Snapshot, report: &Report) -> Vec<(Category, String)> 
             if let Some(t) = &f.fix.target {
                 object(&mut out, t);
             }
+            out.extend(f.origin.iter().map(|o| (Category::Path, o.file.to_string())));
         }
     }
-    for f in &report.findings {
+    for f in report.findings.iter().chain(&report.suppressed) {
         object(&mut out, &f.object);
+        out.extend(f.origin.iter().map(|o| (Category::Path, o.file.to_string())));
     }
+    let source = &report.metadata.source;
+    let files = source.files.iter().chain(&source.what_if).flatten().filter(|f| f.as_str() != "-");
+    out.extend(files.map(|f| (Category::Path, f.clone())));
     for (k, _) in snap.raw.iter() {
         object(&mut out, k);
     }

@@ -167,7 +167,7 @@ fn redact_replaces_every_name_and_prints_the_mapping_to_stderr_only() {
         "weather",
         "backends",
         "gateway-system",
-        "mcp-gateway",
+        "/mcp-gateway",
         "mcp-system",
         "mcp.local",
         "allow-team-a-to-weather",
@@ -408,4 +408,37 @@ fn a_locale_without_utf8_gets_ascii_symbols() {
     assert!(utf8.stdout.is_ascii(), "LC_ALL wins over LANG");
     let utf8 = run_env(&root(), &args, None, &[("LANG", "en_US.UTF-8")]);
     assert!(utf8.stdout.contains("✗ parentRefs[0] → Gateway"), "{}", utf8.stdout);
+}
+
+/// `--redact` on the examples: user data goes (names, namespaces, hosts, file paths), product and
+/// controller words stay, and the table's columns line up again.
+#[test]
+fn redact_takes_user_data_keeps_product_words_and_realigns_the_table() {
+    let scan = run(&["-A", "-f", "examples/", "--redact", "--summary"]);
+    let one = run(&["news", "-n", "news", "-f", "examples/", "--redact"]);
+    let wide = run(&["-A", "-f", "examples/", "--redact", "-o", "wide", "--details"]);
+    for out in [&scan, &one, &wide] {
+        for gone in
+            ["gateway-system", "billing-backend", "weather", "news/", "mcp.local", "examples/", "broken.yaml"]
+        {
+            assert!(!out.stdout.contains(gone), "{gone} left in:\n{}", out.stdout);
+        }
+        for kept in ["mcp-gateway release:", "--mcp-gateway-version"] {
+            assert!(out.stdout.contains(kept), "{kept} lost:\n{}", out.stdout);
+        }
+    }
+    assert!(scan.stdout.contains("MCPServerRegistration/v1"), "{}", scan.stdout);
+    assert!(one.stdout.contains("mcp.kuadrant.io/v1, mcp-gateway v0.8.0+"), "{}", one.stdout);
+    assert!(wide.stdout.contains("istio.io/gateway-controller"), "{}", wide.stdout);
+    let table: Vec<&str> = scan.stdout.lines().take_while(|l| !l.is_empty()).collect();
+    // A column starts where a character follows two spaces.
+    let starts = |l: &str| -> Vec<usize> {
+        let b = l.as_bytes();
+        (2..b.len()).filter(|&i| b[i] != b' ' && b[i - 1] == b' ' && b[i - 2] == b' ').collect()
+    };
+    let header = starts(table[0]);
+    assert_eq!(header.len(), 6, "{}", table[0]);
+    for row in &table[1..] {
+        assert_eq!(starts(row)[..5], header[..5], "columns line up:\n{}", scan.stdout);
+    }
 }
