@@ -19,6 +19,9 @@ examples! {
     "MCPD0002" "input-registration-not-found";
     "MCPD0003" "input-no-registrations";
     "MCPD0004" "input-duplicate-object";
+    "MCPD0007" "input-object-without-kind";
+    "MCPD0008" "v08-unpinned-extension-needed-on-some-releases";
+    "MCPD0009" "input-malformed-object-off-chain";
     "MCPD0101" "r05-target-ref-not-a-route";
     "MCPD0102" "pitfall-registration-and-route-in-different-namespaces";
     "MCPD0103" "r05-target-route-typo";
@@ -28,6 +31,7 @@ examples! {
     "MCPD0107" "r01-mcpserver-next-to-kuadrant-install";
     "MCPD0108" "r24-prefix-conflict";
     "MCPD0109" "r28-registration-stuck-deleting";
+    "MCPD0110" "r24-prefix-shared-before-main";
     "MCPD0201" "r10-no-backend-refs";
     "MCPD0202" "r10-two-rules";
     "MCPD0203" "r10-two-backend-refs";
@@ -35,6 +39,8 @@ examples! {
     "MCPD0205" "r06-route-without-parent-refs";
     "MCPD0206" "r06-parent-gateway-typo";
     "MCPD0207" "r06-parent-ref-is-a-service";
+    "MCPD0208" "route-second-parent-works";
+    "MCPD0209" "v03-mcpserver-route-with-two-rules";
     "MCPD0301" "r06-section-name-typo";
     "MCPD0302" "r06-listener-from-same";
     "MCPD0303" "r06-listener-protocol-tls";

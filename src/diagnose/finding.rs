@@ -58,8 +58,12 @@ pub struct Finding {
     pub code: Code,
     /// Stable name of the code.
     pub name: &'static str,
-    /// Severity (the catalog's, or lowered when another parent works).
+    /// Severity: always the catalog's for `code`.
     pub severity: Severity,
+    /// For a finding that does not break on every possibility (`MCPD0008`, `MCPD0208`,
+    /// `MCPD0209`): the code of the rule that breaks.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "cause_id")]
+    pub cause: Option<Code>,
     /// The object whose spec must change: the "from" end of the failing link.
     pub object: ObjRef,
     /// The field of `object` that holds the broken reference.
@@ -79,6 +83,13 @@ pub struct Finding {
 
 fn code_id<S: Serializer>(code: &Code, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(code.info().id)
+}
+
+fn cause_id<S: Serializer>(code: &Option<Code>, s: S) -> Result<S::Ok, S::Error> {
+    match code {
+        Some(c) => s.serialize_str(c.info().id),
+        None => s.serialize_none(),
+    }
 }
 
 impl Finding {
@@ -101,6 +112,7 @@ impl Finding {
             message: message.into(),
             fix,
             origin: None,
+            cause: None,
         }
     }
 
@@ -116,10 +128,22 @@ impl Finding {
         self
     }
 
-    /// Sets the severity.
-    pub fn severity(mut self, severity: Severity) -> Self {
-        self.severity = severity;
-        self
+    /// The finding as `code` (with its catalog severity), its own code kept as the cause: a
+    /// rule that breaks, in a context where the link still works somewhere.
+    pub fn lowered(self, code: Code) -> Self {
+        let info = code.info();
+        Finding {
+            cause: Some(self.cause.unwrap_or(self.code)),
+            code,
+            name: info.name,
+            severity: info.severity,
+            ..self
+        }
+    }
+
+    /// The code of the rule that breaks: the cause of a lowered finding, else its own.
+    pub fn rule(&self) -> Code {
+        self.cause.unwrap_or(self.code)
     }
 }
 

@@ -253,7 +253,7 @@ impl Lowered {
             "{} (on mcp-gateway {}; on {} this works: pass --mcp-gateway-version if you know the release)",
             f.message, self.broken, self.fine
         );
-        Finding { message, ..f.severity(Severity::Warning) }
+        Finding { message, ..f.lowered(Code::BreaksOnSomeReleases) }
     }
 }
 
@@ -521,21 +521,17 @@ fn off_chain_findings(
             .is_none_or(|ns| bad.objref.namespace.is_empty() || bad.objref.namespace == ns);
         if !on_chain.contains(&bad.objref) && in_scope {
             // Registrations of the selected scope that do not decode break that server: keep error.
-            let severity = if bad.kind == Kind::Registration
-                && scope.select.name.as_deref().is_none_or(|n| n == bad.objref.name)
-            {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
-            out.push(malformed_finding(bad).severity(severity));
+            let needed = bad.kind == Kind::Registration
+                && scope.select.name.as_deref().is_none_or(|n| n == bad.objref.name);
+            let f = malformed_finding(bad);
+            out.push(if needed { f } else { f.lowered(Code::OtherObjectMalformed) });
         }
     }
     for u in &snap.untyped {
         let objref = ObjRef::new("", "<no kind>", "", &u.name);
         out.push(
             Finding::new(
-                Code::ObjectMalformed,
+                Code::ObjectUnidentified,
                 objref.clone(),
                 u.missing,
                 format!(
@@ -544,7 +540,6 @@ fn off_chain_findings(
                 ),
                 Fix::say(format!("Add {} to the object, or remove it from the input.", u.missing)),
             )
-            .severity(Severity::Warning)
             .at(u.origin.as_ref()),
         );
     }

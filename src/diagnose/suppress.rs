@@ -33,9 +33,13 @@ impl Rule {
         Ok(Rule { code: code.to_string(), object })
     }
 
+    /// A rule names a finding's code or, for a lowered finding, its cause.
     fn matches(&self, f: &Finding) -> bool {
-        let info = f.code.info();
-        (glob(&self.code, info.id) || glob(&self.code, info.name))
+        let named = |code: super::Code| {
+            let info = code.info();
+            glob(&self.code, info.id) || glob(&self.code, info.name)
+        };
+        (named(f.code) || f.cause.is_some_and(named))
             && self.object.as_deref().is_none_or(|o| glob(o, &f.object.ns_name()))
     }
 }

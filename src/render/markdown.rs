@@ -124,6 +124,9 @@ fn render_finding(out: &mut String, f: &Finding) {
     let _ = writeln!(out, "#### {} `{}` ({})\n", info.id, info.name, f.severity.as_str());
     let field = if f.field.is_empty() { String::new() } else { format!(", field `{}`", f.field) };
     let _ = writeln!(out, "- Object: `{}`{field}", f.object);
+    if let Some(c) = f.cause {
+        let _ = writeln!(out, "- Cause: {} `{}`", c.info().id, c.info().name);
+    }
     if let Some(r) = &f.reason {
         let _ = writeln!(out, "- Reason: `{r}`");
     }

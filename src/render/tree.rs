@@ -125,6 +125,7 @@ fn render_finding(out: &mut String, f: &Finding, indent: &str, styles: &Styles) 
     let id = Styles::paint(styles.strong, f.code.info().id);
     let field = if f.field.is_empty() { String::new() } else { format!(" {}", f.field) };
     let reason = f.reason.as_deref().map_or(String::new(), |r| format!(" [{r}]"));
+    let cause = f.cause.map_or(String::new(), |c| format!(", from {} {}", c.info().id, c.info().name));
     let (sym, style) = match f.severity {
         Severity::Error => ("✗", styles.fail),
         Severity::Warning => ("!", styles.warn),
@@ -132,7 +133,7 @@ fn render_finding(out: &mut String, f: &Finding, indent: &str, styles: &Styles) 
     };
     let _ = writeln!(
         out,
-        "{indent}{} {id} {} ({}): {}{field}{reason}",
+        "{indent}{} {id} {} ({}{cause}): {}{field}{reason}",
         Styles::paint(style, sym),
         f.name,
         f.severity.as_str(),
@@ -214,7 +215,11 @@ fn finding_lines(out: &mut String, report: &Report, styles: &Styles) {
         };
         let id = Styles::paint(styles.strong, f.code.info().id);
         let sym = Styles::paint(style, sym);
-        format!("{sym} {id} {} {owner}{} — {}\n", f.severity.as_str(), f.object, f.code.info().title)
+        let title = match f.cause {
+            Some(c) => format!("{} ({}; {})", c.info().title, c.info().id, f.code.info().title),
+            None => f.code.info().title.to_string(),
+        };
+        format!("{sym} {id} {} {owner}{} — {title}\n", f.severity.as_str(), f.object)
     };
     let noisy = |f: &&Finding| f.severity != Severity::Info;
     let mut lines: Vec<String> = report

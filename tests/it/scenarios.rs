@@ -41,6 +41,9 @@ pub struct ExpectedFinding {
     pub reason: Option<String>,
     #[serde(default)]
     pub severity: Option<String>,
+    /// The code of the rule that breaks, for a finding lowered to a warning (`MCPD0208`, ...).
+    #[serde(default)]
+    pub cause: Option<String>,
 }
 
 impl Expect {
@@ -177,17 +180,29 @@ fn run_case(
         if let Some(sev) = &want.severity {
             assert_eq!(f["severity"], sev.as_str(), "{ctx}: severity of {}", want.code);
         }
+        assert_eq!(f["cause"].as_str(), want.cause.as_deref(), "{ctx}: cause of {}", want.code);
         assert!(
             f["fix"]["summary"].as_str().is_some_and(|s| s.len() > 10),
             "{ctx}: {} has no fix",
             want.code
         );
-        let name = want.object.split_once(' ').map_or("", |(_, n)| n.rsplit('/').next().unwrap_or(""));
+        let name = want.object.rsplit_once(' ').map_or("", |(_, n)| n.rsplit('/').next().unwrap_or(""));
         assert!(
             name == "*" || f["message"].as_str().is_some_and(|m| m.contains(name)),
             "{ctx}: message of {} does not name the object: {}",
             want.code,
             f["message"]
+        );
+    }
+    // One severity per code: the catalog's, whatever the context.
+    for f in &findings {
+        let info =
+            mcp_doctor::diagnose::Code::find(f["code"].as_str().unwrap_or_default()).expect("a catalog code");
+        assert_eq!(
+            f["severity"],
+            info.severity.as_str(),
+            "{ctx}: {} with another severity than its catalog's",
+            info.id
         );
     }
     // Every error is one the scenario expects: a broken run names all it breaks, nothing more.
@@ -217,8 +232,16 @@ fn run_case(
 /// fake API server serves every API generation, so a v1alpha1 object pinned to v0.6.x comes back
 /// as v1 (the per-release fixtures of `releases.rs` cover v0.6.x clusters), and a cluster always
 /// answers a read of Services, so a partial dump is a files-only condition.
-pub const FILES_ONLY: &[&str] =
-    &["input-duplicate-object", "v07-prefix-on-v0.6", "input-partial-dump-without-services"];
+/// Inputs no cluster can hold: a duplicate object, an object without a kind, v1alpha1 objects
+/// pinned to v0.6 next to a server that serves every generation, a dump without Services; and a
+/// malformed object off the chain, which a targeted cluster read never reads.
+pub const FILES_ONLY: &[&str] = &[
+    "input-duplicate-object",
+    "input-object-without-kind",
+    "input-malformed-object-off-chain",
+    "v07-prefix-on-v0.6",
+    "input-partial-dump-without-services",
+];
 
 fn check_all(mode: Mode) {
     let scenarios = all();

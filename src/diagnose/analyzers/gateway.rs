@@ -50,7 +50,7 @@ pub fn parents<'s>(
         }));
         for f in findings {
             let lowered = any_works && !works && f.severity == Severity::Error;
-            walk.find(if lowered { f.severity(Severity::Warning) } else { f });
+            walk.find(if lowered { f.lowered(Code::ParentFailsAnotherAttaches) } else { f });
         }
     }
     results

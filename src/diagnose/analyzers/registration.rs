@@ -429,7 +429,7 @@ fn prefix_conflict(walk: &mut Walk, loser: &RegistrationObj, winner: &ObjRef, ex
     // Without main among the candidates the duplicate is served: a warning, not a refusal.
     let finding = match walk.releases.contains(Release::Main) {
         true => walk.lower(refused, finding),
-        false => Some(finding.severity(crate::diagnose::Severity::Warning)),
+        false => Some(finding.lowered(Code::PrefixShared)),
     };
     let Some(finding) = finding else { return };
     let state = LinkState::of(std::slice::from_ref(&finding));

@@ -1,7 +1,7 @@
 //! The HTTPRoute's shape as the mcp-gateway controller requires it: one rule, one backendRef, at
 //! least one hostname, at least one parentRef.
 
-use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
+use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
 use crate::model::{HttpRoute, Release};
 use crate::snapshot::{Obj, RegistrationObj};
 
@@ -81,7 +81,8 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
         let f = f.at(origin);
         problems.extend(match strict.is_empty() {
             false => walk.lower(strict, f),
-            true => Some(f.severity(Severity::Warning)),
+            // Served with the first rule: the controller reports nothing, so no reason.
+            true => Some(Finding { reason: None, ..f.lowered(Code::ExtraRulesIgnored) }),
         });
     }
     let _ = reg;

@@ -218,7 +218,10 @@ fn route_parent(walk: &mut Walk, route: &Obj<HttpRoute>, p: &ParentResult, other
                 Combined::Refused => {
                     let differs = inferred_accepted.then_some("the route to be accepted");
                     let f = refused_finding(me.clone(), &field, who, accepted, differs);
-                    (LinkState::Fail, Some(if others_work { f.severity(Severity::Warning) } else { f }))
+                    (
+                        LinkState::Fail,
+                        Some(if others_work { f.lowered(Code::ParentFailsAnotherAttaches) } else { f }),
+                    )
                 }
                 Combined::Disagree => (LinkState::Warn, Some(disagree())),
                 Combined::Stale { seen, now } => {
@@ -244,7 +247,7 @@ fn route_parent(walk: &mut Walk, route: &Obj<HttpRoute>, p: &ParentResult, other
                 Combined::Refused => {
                     let differs = inferred_resolved.is_none().then_some(inferred.as_str());
                     let f = refused_finding(me.clone(), &field, who, resolved, differs);
-                    Some(if others_work { f.severity(Severity::Warning) } else { f })
+                    Some(if others_work { f.lowered(Code::ParentFailsAnotherAttaches) } else { f })
                 }
                 Combined::Disagree => Some(
                     Finding::new(
