@@ -178,21 +178,20 @@ impl Meta {
     /// doctor's own suppress annotation; uid and creation time order registrations and extensions;
     /// deletion and finalizers are checked on registrations (finalizers on extensions too).
     pub fn keep_only_what_is_read(&mut self, kind: super::Kind) {
-        use super::Kind;
-        if !matches!(kind, Kind::Namespace | Kind::EndpointSlice | Kind::Registration | Kind::Secret) {
+        let read = kind.metadata_read();
+        if !read.labels {
             self.labels = StrMap::default();
         }
         let Some(mut more) = self.more.take() else { return };
         more.annotations.retain_keys(|k| k == SUPPRESS_ANNOTATION);
-        if !matches!(kind, Kind::Registration | Kind::Extension) {
+        if !read.identity {
             more.uid = None;
             more.creation_timestamp = None;
         }
-        if kind != Kind::Registration {
+        if !read.deletion {
             more.deletion_timestamp = None;
         }
-        // Finalizers also tell releases apart (`release.rs`).
-        if !matches!(kind, Kind::Registration | Kind::Extension) {
+        if !read.finalizers {
             more.finalizers = Vec::new();
         }
         self.set_more(*more);

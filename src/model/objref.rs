@@ -4,23 +4,6 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
 
-const KNOWN_GROUPS: &[&str] =
-    &["", GATEWAY_GROUP, "mcp.kuadrant.io", "mcp.kagenti.com", "discovery.k8s.io", "networking.istio.io"];
-const KNOWN_KINDS: &[&str] = &[
-    "HTTPRoute",
-    "Gateway",
-    "GatewayClass",
-    "ListenerSet",
-    "ReferenceGrant",
-    "Service",
-    "EndpointSlice",
-    "Secret",
-    "Namespace",
-    "MCPServer",
-    "MCPServerRegistration",
-    "MCPGatewayExtension",
-];
-
 const KNOWN_API_VERSIONS: &[&str] = &[
     "v1",
     "gateway.networking.k8s.io/v1",
@@ -38,7 +21,15 @@ pub fn intern_api_version(s: &str) -> Cow<'static, str> {
 
 /// A kind without an allocation when the doctor knows it.
 pub fn intern_kind(s: &str) -> Cow<'static, str> {
-    intern(s, KNOWN_KINDS)
+    match RESOURCES.iter().find(|r| r.name == s) {
+        Some(r) => Cow::Borrowed(r.name),
+        None => Cow::Owned(s.to_string()),
+    }
+}
+
+/// A group the doctor knows, as a static borrow.
+fn resource_by_group(group: &str) -> Option<&'static str> {
+    RESOURCES.iter().map(|r| r.group).chain(["networking.istio.io"]).find(|g| *g == group)
 }
 
 /// A known string as a static borrow (no allocation), anything else owned.
@@ -79,66 +70,261 @@ pub enum Kind {
     Namespace,
 }
 
+/// One resource the doctor reads: the one description of a served kind (the model is kube-rs's
+/// `ApiResource`). Classification, store keys, discovery, the read planner, `kubectl` commands
+/// in fixes and the test suite's fake API server all derive from `RESOURCES`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resource {
+    /// What the doctor makes of it.
+    pub kind: Kind,
+    /// API group (`""` for core).
+    pub group: &'static str,
+    /// Kind as served.
+    pub name: &'static str,
+    /// Plural, as in URL paths and `kubectl get`.
+    pub plural: &'static str,
+    /// `group/kind`, a store key.
+    pub group_kind: &'static str,
+    /// The versions the doctor knows, newest first (discovery decides which is read).
+    pub versions: &'static [&'static str],
+    /// Served at a fixed version by every Kubernetes API server (not looked up by discovery).
+    pub builtin: bool,
+    /// Read by discovery (an alias such as `XListenerSet` is classified, never read).
+    pub discovered: bool,
+}
+
+macro_rules! resource {
+    ($kind:ident, $group:literal, $name:literal, $plural:literal, [$($v:literal),*], $builtin:literal, $discovered:literal) => {
+        Resource {
+            kind: Kind::$kind,
+            group: $group,
+            name: $name,
+            plural: $plural,
+            group_kind: concat!($group, "/", $name),
+            versions: &[$($v),*],
+            builtin: $builtin,
+            discovered: $discovered,
+        }
+    };
+}
+
+/// Every resource the doctor reads, by kind; within a kind, the order reads go in (newest API
+/// group first).
+pub static RESOURCES: &[Resource] = &[
+    resource!(
+        Registration,
+        "mcp.kuadrant.io",
+        "MCPServerRegistration",
+        "mcpserverregistrations",
+        ["v1", "v1alpha1"],
+        false,
+        true
+    ),
+    resource!(
+        Registration,
+        "mcp.kagenti.com",
+        "MCPServerRegistration",
+        "mcpserverregistrations",
+        ["v1alpha1"],
+        false,
+        true
+    ),
+    resource!(Registration, "mcp.kagenti.com", "MCPServer", "mcpservers", ["v1alpha1"], false, true),
+    resource!(
+        Extension,
+        "mcp.kuadrant.io",
+        "MCPGatewayExtension",
+        "mcpgatewayextensions",
+        ["v1", "v1alpha1"],
+        false,
+        true
+    ),
+    resource!(
+        Extension,
+        "mcp.kagenti.com",
+        "MCPGatewayExtension",
+        "mcpgatewayextensions",
+        ["v1alpha1"],
+        false,
+        true
+    ),
+    resource!(
+        HttpRoute,
+        "gateway.networking.k8s.io",
+        "HTTPRoute",
+        "httproutes",
+        ["v1", "v1beta1"],
+        false,
+        true
+    ),
+    resource!(Gateway, "gateway.networking.k8s.io", "Gateway", "gateways", ["v1", "v1beta1"], false, true),
+    resource!(
+        GatewayClass,
+        "gateway.networking.k8s.io",
+        "GatewayClass",
+        "gatewayclasses",
+        ["v1"],
+        false,
+        true
+    ),
+    resource!(ListenerSet, "gateway.networking.k8s.io", "ListenerSet", "listenersets", ["v1"], false, true),
+    resource!(
+        ListenerSet,
+        "gateway.networking.x-k8s.io",
+        "XListenerSet",
+        "xlistenersets",
+        ["v1alpha1"],
+        false,
+        false
+    ),
+    resource!(
+        ReferenceGrant,
+        "gateway.networking.k8s.io",
+        "ReferenceGrant",
+        "referencegrants",
+        ["v1", "v1beta1"],
+        false,
+        true
+    ),
+    resource!(Service, "", "Service", "services", ["v1"], true, true),
+    resource!(EndpointSlice, "discovery.k8s.io", "EndpointSlice", "endpointslices", ["v1"], true, true),
+    resource!(Secret, "", "Secret", "secrets", ["v1"], true, true),
+    resource!(Namespace, "", "Namespace", "namespaces", ["v1"], true, true),
+];
+
+/// The resource of `group`/`kind`, when the doctor reads it.
+pub fn resource(group: &str, kind: &str) -> Option<&'static Resource> {
+    RESOURCES.iter().find(|r| r.group == group && r.name == kind)
+}
+
+/// Every kind, in the order of the `Kind` enum.
+pub const KINDS: [Kind; 11] = [
+    Kind::Registration,
+    Kind::Extension,
+    Kind::HttpRoute,
+    Kind::Gateway,
+    Kind::GatewayClass,
+    Kind::ListenerSet,
+    Kind::ReferenceGrant,
+    Kind::Service,
+    Kind::EndpointSlice,
+    Kind::Secret,
+    Kind::Namespace,
+];
+
 impl Kind {
     /// Classifies an `apiVersion`/`kind` pair; `None` for kinds the doctor ignores.
     pub fn classify(api_version: &str, kind: &str) -> Option<Kind> {
         let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-        let mcp = matches!(group, "mcp.kagenti.com" | "mcp.kuadrant.io");
-        Some(match (group, kind) {
-            (_, "MCPServer" | "MCPServerRegistration") if mcp => Kind::Registration,
-            (_, "MCPGatewayExtension") if mcp => Kind::Extension,
-            (GATEWAY_GROUP, "HTTPRoute") => Kind::HttpRoute,
-            (GATEWAY_GROUP, "Gateway") => Kind::Gateway,
-            (GATEWAY_GROUP, "GatewayClass") => Kind::GatewayClass,
-            (GATEWAY_GROUP, "ListenerSet") | ("gateway.networking.x-k8s.io", "XListenerSet") => {
-                Kind::ListenerSet
-            }
-            (GATEWAY_GROUP, "ReferenceGrant") => Kind::ReferenceGrant,
-            ("", "Service") => Kind::Service,
-            ("discovery.k8s.io", "EndpointSlice") => Kind::EndpointSlice,
-            ("", "Secret") => Kind::Secret,
-            ("", "Namespace") => Kind::Namespace,
-            _ => return None,
-        })
+        resource(group, kind).map(|r| r.kind)
     }
 
     /// `group/kind` of a classified pair as a static string (store keys need no allocation).
     pub fn group_kind(group: &str, kind: &str) -> &'static str {
-        match (group, kind) {
-            ("mcp.kagenti.com", "MCPServer") => "mcp.kagenti.com/MCPServer",
-            ("mcp.kagenti.com", "MCPServerRegistration") => "mcp.kagenti.com/MCPServerRegistration",
-            ("mcp.kagenti.com", "MCPGatewayExtension") => "mcp.kagenti.com/MCPGatewayExtension",
-            ("mcp.kuadrant.io", "MCPServerRegistration") => "mcp.kuadrant.io/MCPServerRegistration",
-            ("mcp.kuadrant.io", "MCPGatewayExtension") => "mcp.kuadrant.io/MCPGatewayExtension",
-            ("gateway.networking.x-k8s.io", "XListenerSet") => "gateway.networking.x-k8s.io/XListenerSet",
-            (GATEWAY_GROUP, "HTTPRoute") => "gateway.networking.k8s.io/HTTPRoute",
-            (GATEWAY_GROUP, "Gateway") => "gateway.networking.k8s.io/Gateway",
-            (GATEWAY_GROUP, "GatewayClass") => "gateway.networking.k8s.io/GatewayClass",
-            (GATEWAY_GROUP, "ListenerSet") => "gateway.networking.k8s.io/ListenerSet",
-            (GATEWAY_GROUP, "ReferenceGrant") => "gateway.networking.k8s.io/ReferenceGrant",
-            ("", "Service") => "/Service",
-            ("discovery.k8s.io", "EndpointSlice") => "discovery.k8s.io/EndpointSlice",
-            ("", "Secret") => "/Secret",
-            ("", "Namespace") => "/Namespace",
-            _ => "?",
-        }
+        resource(group, kind).map_or("?", |r| r.group_kind)
+    }
+
+    /// The resources this kind is read from, newest API group first.
+    pub fn resources(self) -> impl Iterator<Item = &'static Resource> {
+        RESOURCES.iter().filter(move |r| r.kind == self)
     }
 
     /// `(apiVersion, kind)` of the kinds every Kubernetes API server serves at one version (the
     /// others are looked up by discovery).
     pub fn builtin(self) -> Option<(&'static str, &'static str)> {
-        Some(match self {
-            Kind::Service => ("v1", "Service"),
-            Kind::Secret => ("v1", "Secret"),
-            Kind::Namespace => ("v1", "Namespace"),
-            Kind::EndpointSlice => ("discovery.k8s.io/v1", "EndpointSlice"),
-            _ => return None,
-        })
+        let r = self.resources().find(|r| r.builtin)?;
+        let version = r.versions.first()?;
+        let api_version = match r.group {
+            "" => version,
+            _ => concat_static(r.group, version)?,
+        };
+        Some((api_version, r.name))
     }
 
     /// Whether objects of this kind live in a namespace.
     pub fn namespaced(self) -> bool {
         !matches!(self, Kind::GatewayClass | Kind::Namespace)
+    }
+
+    /// What the analyzers read of this kind's metadata besides namespace and name; the rest is
+    /// dropped as objects are decoded. A new kind must say (the match is exhaustive).
+    pub fn metadata_read(self) -> MetadataRead {
+        let none = MetadataRead::default();
+        match self {
+            // Labels: `-l`; uid and creation time: the older of two; deletion: stuck finalizers;
+            // finalizers also tell releases apart.
+            Kind::Registration => {
+                MetadataRead { labels: true, identity: true, deletion: true, finalizers: true }
+            }
+            Kind::Extension => MetadataRead { identity: true, finalizers: true, ..none },
+            // Selector namespaces, `kubernetes.io/service-name`, the credential label.
+            Kind::Namespace | Kind::EndpointSlice | Kind::Secret => MetadataRead { labels: true, ..none },
+            Kind::HttpRoute
+            | Kind::Gateway
+            | Kind::GatewayClass
+            | Kind::ListenerSet
+            | Kind::ReferenceGrant
+            | Kind::Service => none,
+        }
+    }
+
+    /// How a scan of every namespace (`-A`) reads this kind. A new kind must say.
+    pub fn scan_read(self) -> ScanRead {
+        match self {
+            Kind::Registration => ScanRead::Selected,
+            Kind::Extension
+            | Kind::HttpRoute
+            | Kind::Gateway
+            | Kind::GatewayClass
+            | Kind::ListenerSet
+            | Kind::ReferenceGrant
+            | Kind::Namespace => ScanRead::ListFirst,
+            Kind::Service | Kind::EndpointSlice => ScanRead::ListAfterRoutes,
+            Kind::Secret => ScanRead::ByName,
+        }
+    }
+}
+
+/// What the analyzers read of a kind's metadata.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MetadataRead {
+    /// `metadata.labels`.
+    pub labels: bool,
+    /// `metadata.uid` and `creationTimestamp`.
+    pub identity: bool,
+    /// `metadata.deletionTimestamp`.
+    pub deletion: bool,
+    /// `metadata.finalizers`.
+    pub finalizers: bool,
+}
+
+/// How a scan of every namespace reads a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanRead {
+    /// Listed with `-l` applied: the registrations.
+    Selected,
+    /// Listed whole in the first wave.
+    ListFirst,
+    /// Listed once the routes say which names matter.
+    ListAfterRoutes,
+    /// Read by name, as chains name them (Secrets: never listed).
+    ByName,
+}
+
+/// `group/version` for the built-in groups with a group (`discovery.k8s.io/v1`).
+fn concat_static(group: &str, version: &str) -> Option<&'static str> {
+    KNOWN_API_VERSIONS.iter().copied().find(|v| v.split_once('/') == Some((group, version)))
+}
+
+impl ObjRef {
+    /// The resource to name in a `kubectl` command: `plural.group` (`httproutes.gateway.networking.k8s.io`),
+    /// `plural` for the core group; the kind itself for a kind the doctor does not read.
+    pub fn kubectl_resource(&self) -> String {
+        match (resource(&self.group, &self.kind), self.group.is_empty()) {
+            (Some(r), true) => r.plural.to_string(),
+            (Some(r), false) => format!("{}.{}", r.plural, r.group),
+            (None, _) => self.kind.to_lowercase(),
+        }
     }
 }
 
@@ -161,8 +347,11 @@ impl ObjRef {
     /// Builds a reference from its parts.
     pub fn new(group: &str, kind: &str, namespace: &str, name: &str) -> Self {
         ObjRef {
-            group: intern(group, KNOWN_GROUPS),
-            kind: intern(kind, KNOWN_KINDS),
+            group: match resource_by_group(group) {
+                Some(g) => Cow::Borrowed(g),
+                None => Cow::Owned(group.to_string()),
+            },
+            kind: intern_kind(kind),
             namespace: namespace.to_string(),
             name: name.to_string(),
         }
@@ -230,5 +419,38 @@ mod tests {
         assert_eq!(Kind::classify("v1", "Service"), Some(Kind::Service));
         assert_eq!(Kind::classify("apps/v1", "Deployment"), None);
         assert_eq!(Kind::classify("example.com/v1", "Service"), None);
+    }
+}
+
+#[cfg(test)]
+mod registry {
+    use super::*;
+
+    /// Every kind has its resources, and each resource is its kind's: a kind added to the enum
+    /// without its entries (or an entry of the wrong kind) fails here.
+    #[test]
+    fn every_kind_is_in_the_registry() {
+        for kind in KINDS {
+            assert!(kind.resources().any(|r| r.discovered), "{kind:?} has no resource to read");
+            for r in kind.resources() {
+                assert_eq!(Kind::classify(&format!("{}/{}", r.group, r.versions[0]), r.name), Some(kind));
+                assert_eq!(r.group_kind, format!("{}/{}", r.group, r.name));
+            }
+        }
+        assert_eq!(
+            KINDS.len(),
+            RESOURCES.iter().map(|r| r.kind).collect::<std::collections::BTreeSet<_>>().len()
+        );
+        assert_eq!(Kind::builtin(Kind::EndpointSlice), Some(("discovery.k8s.io/v1", "EndpointSlice")));
+        assert_eq!(Kind::builtin(Kind::Service), Some(("v1", "Service")));
+        assert_eq!(Kind::builtin(Kind::Gateway), None);
+    }
+
+    #[test]
+    fn kubectl_names_the_resource_with_its_group() {
+        assert_eq!(ObjRef::route("a", "b").kubectl_resource(), "httproutes.gateway.networking.k8s.io");
+        assert_eq!(ObjRef::service("a", "b").kubectl_resource(), "services");
+        let reg = ObjRef::new("mcp.kagenti.com", "MCPServer", "a", "b");
+        assert_eq!(reg.kubectl_resource(), "mcpservers.mcp.kagenti.com");
     }
 }

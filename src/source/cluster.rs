@@ -3,9 +3,10 @@
 //! paginated LIST per kind. 403s and failed reads are recorded, not fatal; an unreachable server,
 //! a TLS failure or a 401 is. Secret values are dropped as soon as they arrive.
 
-use super::discovery::{ApiResource, Discovery, GROUPS};
+use super::discovery::{ApiResource, Discovery, groups};
 use super::plan::{self, Need};
 use crate::model::Kind;
+use crate::model::objref::{KINDS, ScanRead};
 use crate::model::refs::SERVICE_NAME_LABEL;
 use crate::model::release::{self, Clue};
 use crate::snapshot::{Blocked, RawObject, Search, Selection, Snapshot};
@@ -532,9 +533,10 @@ impl Session {
         out.kubernetes_version = self.kubernetes_version(opts.want_version).await?;
         let mut wave = first_wave(opts, &namespace);
         let mut listed_all = listed_everywhere(&wave);
+        // With -A, listed in the second wave, once the routes are known (see `backend_names`).
+        let after_routes = || KINDS.into_iter().filter(|k| k.scan_read() == ScanRead::ListAfterRoutes);
         if opts.all_namespaces {
-            // Listed in the second wave, once the routes are known (see `backend_names`).
-            listed_all.extend([Kind::Service, Kind::EndpointSlice]);
+            listed_all.extend(after_routes());
         }
         // With -A, Services and EndpointSlices are listed once the routes say which ones matter.
         let mut backends_to_list = opts.all_namespaces;
@@ -558,7 +560,7 @@ impl Session {
                 .collect();
             if std::mem::take(&mut backends_to_list) {
                 out.backend_names = Some(plan::backend_service_names(&out.snapshot));
-                for kind in [Kind::Service, Kind::EndpointSlice] {
+                for kind in after_routes() {
                     wave.insert(Need::List { kind, namespace: None, label_selector: None, group: None });
                 }
             }
@@ -651,15 +653,7 @@ fn first_wave(opts: &Options, namespace: &Option<String>) -> BTreeSet<Need> {
         }
     }
     if opts.all_namespaces {
-        for kind in [
-            Kind::Extension,
-            Kind::HttpRoute,
-            Kind::Gateway,
-            Kind::GatewayClass,
-            Kind::ListenerSet,
-            Kind::ReferenceGrant,
-            Kind::Namespace,
-        ] {
+        for kind in KINDS.into_iter().filter(|k| k.scan_read() == ScanRead::ListFirst) {
             wave.insert(Need::List { kind, namespace: None, label_selector: None, group: None });
         }
     }
@@ -787,8 +781,8 @@ async fn discover(fetcher: &Fetcher) -> Result<Discovery, ClusterError> {
     }
     let mut discovery = Discovery::from_group_list(&doc);
     let mut set = tokio::task::JoinSet::new();
-    for group in GROUPS {
-        for version in discovery.groups.get(*group).cloned().unwrap_or_default() {
+    for group in groups() {
+        for version in discovery.groups.get(group).cloned().unwrap_or_default() {
             let path = format!("/apis/{group}/{version}");
             let fetcher_path = path.clone();
             let f = fetcher.clone();

@@ -2,7 +2,7 @@
 //! the legacy per-group documents), and which resource to read for each kind the doctor needs.
 
 use crate::model::Kind;
-use crate::model::objref::GATEWAY_GROUP;
+use crate::model::objref::RESOURCES;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -39,27 +39,25 @@ impl ApiResource {
             None => format!("{base}/{}", self.plural),
         }
     }
-
-    fn core(version: &str, kind: &str, plural: &str, namespaced: bool) -> Self {
-        ApiResource {
-            group: String::new(),
-            version: version.into(),
-            kind: kind.into(),
-            plural: plural.into(),
-            namespaced,
-        }
-    }
 }
 
-/// The groups the doctor reads resources of, besides core.
-pub const GROUPS: &[&str] = &["mcp.kuadrant.io", "mcp.kagenti.com", GATEWAY_GROUP];
+/// The groups discovery looks at: those of the registry's discovered, non-built-in resources.
+pub fn groups() -> Vec<&'static str> {
+    let mut groups: Vec<&'static str> = Vec::new();
+    for r in RESOURCES.iter().filter(|r| r.discovered && !r.builtin) {
+        if !groups.contains(&r.group) {
+            groups.push(r.group);
+        }
+    }
+    groups
+}
 
 /// What the cluster serves.
 #[derive(Debug, Clone, Default)]
 pub struct Discovery {
     /// Served versions per group, most preferred first.
     pub groups: BTreeMap<String, Vec<String>>,
-    /// Resources of the groups in `GROUPS`, in version-preference order.
+    /// Resources of the groups in `groups()`, in version-preference order.
     pub resources: Vec<ApiResource>,
 }
 
@@ -74,7 +72,7 @@ impl Discovery {
             for v in item.pointer("/versions").and_then(Value::as_array).into_iter().flatten() {
                 let version = v.pointer("/version").and_then(Value::as_str).unwrap_or_default().to_string();
                 versions.push(version.clone());
-                if !GROUPS.contains(&group.as_str()) {
+                if !groups().contains(&group.as_str()) {
                     continue;
                 }
                 for r in v.pointer("/resources").and_then(Value::as_array).into_iter().flatten() {
@@ -142,53 +140,30 @@ impl Discovery {
         })
     }
 
-    /// The resources to read for `kind`: one per API group (and kind) that serves it.
+    /// The resources to read for `kind`: one per API group (and kind) that serves it; the
+    /// built-in kinds at their fixed version.
     pub fn resources_for(&self, kind: Kind) -> Vec<ApiResource> {
-        let wanted: &[(&str, &str)] = match kind {
-            Kind::Registration => &[
-                ("mcp.kuadrant.io", "MCPServerRegistration"),
-                ("mcp.kagenti.com", "MCPServerRegistration"),
-                ("mcp.kagenti.com", "MCPServer"),
-            ],
-            Kind::Extension => {
-                &[("mcp.kuadrant.io", "MCPGatewayExtension"), ("mcp.kagenti.com", "MCPGatewayExtension")]
-            }
-            Kind::HttpRoute => &[(GATEWAY_GROUP, "HTTPRoute")],
-            Kind::Gateway => &[(GATEWAY_GROUP, "Gateway")],
-            Kind::GatewayClass => &[(GATEWAY_GROUP, "GatewayClass")],
-            Kind::ListenerSet => &[(GATEWAY_GROUP, "ListenerSet")],
-            Kind::ReferenceGrant => &[(GATEWAY_GROUP, "ReferenceGrant")],
-            Kind::Service => return vec![ApiResource::core("v1", "Service", "services", true)],
-            Kind::Secret => return vec![ApiResource::core("v1", "Secret", "secrets", true)],
-            Kind::Namespace => return vec![ApiResource::core("v1", "Namespace", "namespaces", false)],
-            Kind::EndpointSlice => {
-                return vec![ApiResource {
-                    group: "discovery.k8s.io".into(),
-                    version: "v1".into(),
-                    kind: "EndpointSlice".into(),
-                    plural: "endpointslices".into(),
-                    namespaced: true,
-                }];
-            }
-        };
-        wanted.iter().filter_map(|(g, k)| self.preferred(g, k)).collect()
+        kind.resources()
+            .filter(|r| r.discovered)
+            .filter_map(|r| match (r.builtin, r.versions.first()) {
+                (true, Some(version)) => Some(ApiResource {
+                    group: r.group.into(),
+                    version: (*version).into(),
+                    kind: r.name.into(),
+                    plural: r.plural.into(),
+                    namespaced: kind.namespaced(),
+                }),
+                _ => self.preferred(r.group, r.name),
+            })
+            .collect()
     }
 
     /// Served versions of the doctor's groups, for the report's `metadata.apis`.
     pub fn served(&self) -> BTreeMap<String, Vec<String>> {
         let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for r in &self.resources {
-            if matches!(
-                r.kind.as_str(),
-                "MCPServerRegistration"
-                    | "MCPServer"
-                    | "MCPGatewayExtension"
-                    | "HTTPRoute"
-                    | "Gateway"
-                    | "GatewayClass"
-                    | "ReferenceGrant"
-                    | "ListenerSet"
-            ) {
+            // The API versions of the custom kinds (the built-in ones are fixed).
+            if crate::model::objref::resource(&r.group, &r.kind).is_some_and(|known| !known.builtin) {
                 let e = out.entry(r.kind.clone()).or_default();
                 let v = r.api_version();
                 if !e.contains(&v) {

@@ -151,3 +151,31 @@ fn json_output_validates_against_the_schema() {
             .unwrap();
     assert!(!jsonschema::validator_for(&schema).unwrap().is_valid(&bad));
 }
+
+/// docs/rbac.yaml grants every read of the kind registry (get and list on each discovered
+/// resource): a kind added to the registry without its RBAC fails here.
+#[test]
+fn rbac_yaml_grants_every_read_of_the_kind_registry() {
+    let text = std::fs::read_to_string(root().join("docs/rbac.yaml")).unwrap();
+    let docs = mcp_doctor::source::files::parse("rbac.yaml", text.as_bytes()).unwrap();
+    let role =
+        docs.objects.iter().map(|o| &o.value).find(|v| v["kind"] == "ClusterRole").expect("a ClusterRole");
+    let rules = role["rules"].as_array().unwrap();
+    let grants = |group: &str, plural: &str, verb: &str| {
+        rules.iter().any(|r| {
+            let has = |field: &str, want: &str| r[field].as_array().unwrap().iter().any(|v| v == want);
+            has("apiGroups", group) && has("resources", plural) && has("verbs", verb)
+        })
+    };
+    for r in mcp_doctor::model::objref::RESOURCES.iter().filter(|r| r.discovered) {
+        for verb in ["get", "list"] {
+            assert!(
+                grants(r.group, r.plural, verb),
+                "docs/rbac.yaml does not grant {verb} on {}.{}",
+                r.plural,
+                r.group
+            );
+        }
+    }
+    assert!(grants("", "services/proxy", "get"), "the optional --probe rule");
+}

@@ -23,40 +23,22 @@ pub struct Served {
     pub namespaced: bool,
 }
 
-const fn res(
-    group: &'static str,
-    version: &'static str,
-    kind: &'static str,
-    plural: &'static str,
-    namespaced: bool,
-) -> Served {
-    Served { group, version, kind, plural, namespaced }
-}
-
-/// Everything a full mcp-gateway + Gateway API v1.5 cluster serves.
+/// Everything a full mcp-gateway + Gateway API v1.5 cluster serves: every version of every
+/// resource in the doctor's kind registry.
 pub fn all_resources() -> Vec<Served> {
-    const GW: &str = "gateway.networking.k8s.io";
-    vec![
-        res("", "v1", "Service", "services", true),
-        res("", "v1", "Secret", "secrets", true),
-        res("", "v1", "Namespace", "namespaces", false),
-        res("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true),
-        res(GW, "v1", "Gateway", "gateways", true),
-        res(GW, "v1", "HTTPRoute", "httproutes", true),
-        res(GW, "v1", "GatewayClass", "gatewayclasses", false),
-        res(GW, "v1", "ReferenceGrant", "referencegrants", true),
-        res(GW, "v1", "ListenerSet", "listenersets", true),
-        res(GW, "v1beta1", "Gateway", "gateways", true),
-        res(GW, "v1beta1", "HTTPRoute", "httproutes", true),
-        res(GW, "v1beta1", "ReferenceGrant", "referencegrants", true),
-        res("mcp.kuadrant.io", "v1", "MCPServerRegistration", "mcpserverregistrations", true),
-        res("mcp.kuadrant.io", "v1", "MCPGatewayExtension", "mcpgatewayextensions", true),
-        res("mcp.kuadrant.io", "v1alpha1", "MCPServerRegistration", "mcpserverregistrations", true),
-        res("mcp.kuadrant.io", "v1alpha1", "MCPGatewayExtension", "mcpgatewayextensions", true),
-        res("mcp.kagenti.com", "v1alpha1", "MCPServer", "mcpservers", true),
-        res("mcp.kagenti.com", "v1alpha1", "MCPServerRegistration", "mcpserverregistrations", true),
-        res("mcp.kagenti.com", "v1alpha1", "MCPGatewayExtension", "mcpgatewayextensions", true),
-    ]
+    mcp_doctor::model::objref::RESOURCES
+        .iter()
+        .filter(|r| r.discovered)
+        .flat_map(|r| {
+            r.versions.iter().map(|version| Served {
+                group: r.group,
+                version,
+                kind: r.name,
+                plural: r.plural,
+                namespaced: r.kind.namespaced(),
+            })
+        })
+        .collect()
 }
 
 /// A refused request: `verb` on `plural`, in `namespace` (`None` = anywhere).
