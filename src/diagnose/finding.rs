@@ -170,6 +170,61 @@ impl Fix {
         self.command = Some(command.into());
         self
     }
+
+    /// The change as a merge patch of `target`: the YAML shows it, the command applies exactly
+    /// it (`kubectl patch --type=merge`; maps merge, a list given is the whole list, `null`
+    /// removes a field).
+    pub fn merge(self, target: &ObjRef, patch: serde_json::Value) -> Self {
+        let command = kubectl_patch(target, "merge", &patch);
+        self.yaml(serde_saphyr::to_string(&patch).unwrap_or_default()).command(command)
+    }
+
+    /// The change as JSON patch operations on `target` (`(op, path, value)`, RFC 6902), for an
+    /// element of a list that a merge patch would replace whole.
+    pub fn json_patch(self, target: &ObjRef, ops: &[(&str, String, serde_json::Value)]) -> Self {
+        let ops: Vec<serde_json::Value> = ops
+            .iter()
+            .map(|(op, path, value)| serde_json::json!({"op": op, "path": path, "value": value}))
+            .collect();
+        self.command(kubectl_patch(target, "json", &serde_json::Value::Array(ops)))
+    }
+
+    /// The change as the manifest must have it, for an object the API server refuses as it is
+    /// (so there is nothing in a cluster to patch).
+    pub fn in_manifest(self, fragment: serde_json::Value) -> Self {
+        self.yaml(serde_saphyr::to_string(&fragment).unwrap_or_default())
+    }
+
+    /// A change to a field the API server keeps immutable (the registration's prefix): the object
+    /// patched locally and re-created (`kubectl replace --force` deletes it first).
+    pub fn recreate(self, target: &ObjRef, patch: serde_json::Value) -> Self {
+        let local = kubectl_patch(target, "merge", &patch);
+        self.yaml(serde_saphyr::to_string(&patch).unwrap_or_default())
+            .command(format!("{local} --dry-run=client -o yaml | kubectl replace --force -f -"))
+    }
+}
+
+/// A field path as the findings write it (`spec.rules[0].backendRefs[1]`) as a JSON pointer
+/// (`/spec/rules/0/backendRefs/1`).
+pub fn pointer(field: &str) -> String {
+    let mut out = String::new();
+    for part in field.split('.') {
+        let mut pieces = part.split('[');
+        out.push('/');
+        out.push_str(pieces.next().unwrap_or_default());
+        for index in pieces {
+            out.push('/');
+            out.push_str(index.trim_end_matches(']'));
+        }
+    }
+    out
+}
+
+/// `kubectl patch RESOURCE NAME [-n NS] --type=TYPE -p 'JSON'`, quoted for a POSIX shell.
+fn kubectl_patch(target: &ObjRef, kind: &str, patch: &serde_json::Value) -> String {
+    let ns = if target.namespace.is_empty() { String::new() } else { format!(" -n {}", target.namespace) };
+    let body = patch.to_string().replace('\'', "'\\''");
+    format!("kubectl patch {} {}{ns} --type={kind} -p '{body}'", target.kubectl_resource(), target.name)
 }
 
 /// State of one link of a chain.
@@ -438,4 +493,36 @@ pub fn sort_findings(findings: &mut [Finding]) {
             .then_with(|| a.field.cmp(&b.field))
             .then_with(|| a.message.cmp(&b.message))
     });
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+
+    #[test]
+    fn fields_become_json_pointers() {
+        assert_eq!(pointer("spec.rules[0].backendRefs[1].port"), "/spec/rules/0/backendRefs/1/port");
+        assert_eq!(pointer("spec.prefix"), "/spec/prefix");
+    }
+
+    #[test]
+    fn patches_are_kubectl_commands_quoted_for_the_shell() {
+        let route = ObjRef::route("team-a", "weather");
+        let fix = Fix::say("x")
+            .json_patch(&route, &[("add", "/spec/parentRefs/0/namespace".into(), "it's".into())]);
+        assert_eq!(
+            fix.command.as_deref(),
+            Some(
+                r#"kubectl patch httproutes.gateway.networking.k8s.io weather -n team-a --type=json -p '[{"op":"add","path":"/spec/parentRefs/0/namespace","value":"it'\''s"}]'"#
+            )
+        );
+        let merged = Fix::say("x").merge(&route, serde_json::json!({"spec": {"hostnames": ["a.b"]}}));
+        assert!(merged.yaml.as_deref().is_some_and(|y| y.contains("hostnames")), "{merged:?}");
+        assert!(
+            merged
+                .command
+                .as_deref()
+                .is_some_and(|c| c.ends_with(r#"--type=merge -p '{"spec":{"hostnames":["a.b"]}}'"#))
+        );
+    }
 }

@@ -194,6 +194,22 @@ fn run_case(
             f["message"]
         );
     }
+    // Fixes you can apply: YAML is a complete object (`kubectl apply -f -`), or comes with the
+    // command that makes the change, or is what the manifest must say for an object the API
+    // server refuses as it is.
+    for f in &findings {
+        let fix = &f["fix"];
+        let Some(yaml) = fix["yaml"].as_str() else { continue };
+        let complete =
+            ["apiVersion:", "kind:", "metadata:"].iter().all(|k| yaml.lines().any(|l| l.starts_with(k)));
+        let applied = fix["command"].as_str().is_some_and(|c| c.starts_with("kubectl "));
+        let manifest = fix["summary"].as_str().is_some_and(|s| s.contains("in the manifest"));
+        assert!(
+            complete || applied || manifest,
+            "{ctx}: {} has a YAML fragment and no way to apply it: {fix:#}",
+            f["code"]
+        );
+    }
     // One severity per code: the catalog's, whatever the context.
     for f in &findings {
         let info =

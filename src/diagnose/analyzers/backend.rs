@@ -1,11 +1,13 @@
 //! Every backendRef of the route: kind, ReferenceGrant (decided before existence), the Service,
 //! its port and type, and its EndpointSlices with ready endpoints.
 
+use crate::diagnose::finding::pointer;
 use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
 use crate::graph::{BackendOutcome, BackendTarget, refgrant};
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::{HttpRoute, Kind, ObjRef, Service};
 use crate::snapshot::Obj;
+use serde_json::json;
 
 /// Checks every backendRef of every rule.
 pub fn backends(walk: &mut Walk, route: &Obj<HttpRoute>) {
@@ -54,13 +56,15 @@ fn one(walk: &mut Walk, route: &Obj<HttpRoute>, target: &BackendTarget, field: &
                         target.name
                     ),
                     Fix::say(
-                        "Reference a core Service: drop group and kind (they default to \"\" and Service).",
+                        "Reference a core Service: group \"\" and kind Service (or drop both: they default).",
                     )
-                    .yaml(format!(
-                        "backendRefs:\n- name: {}\n  port: {}\n",
-                        target.name,
-                        target.port.map_or("<port>".into(), |p| p.to_string())
-                    )),
+                    .json_patch(
+                        &me,
+                        &[
+                            ("add", format!("{}/group", pointer(field)), json!("")),
+                            ("add", format!("{}/kind", pointer(field)), json!("Service")),
+                        ],
+                    ),
                 )
                 .at(origin),
             );
@@ -194,9 +198,18 @@ fn not_permitted(
                 target.namespace,
                 misplaced.namespace
             ),
-            Fix::say(format!("Move the ReferenceGrant to namespace {}.", target.namespace))
-                .target(grant_ref)
-                .yaml(yaml),
+            Fix::say(format!(
+                "Move the ReferenceGrant to namespace {}: apply this one there, and delete {misplaced}.",
+                target.namespace
+            ))
+            .target(grant_ref)
+            .yaml(yaml)
+            .command(format!(
+                "kubectl delete {} {} -n {}",
+                misplaced.kubectl_resource(),
+                misplaced.name,
+                misplaced.namespace
+            )),
         )
     } else {
         let near =
@@ -220,7 +233,13 @@ fn not_permitted(
                 .yaml(yaml),
         )
     };
-    walk.find(finding.at(route.origin.as_ref()));
+    // `at:` points where the fix acts: the misplaced grant, when there is one.
+    let snap = walk.snap();
+    let grant = miss
+        .misplaced
+        .first()
+        .and_then(|g| crate::snapshot::get(&snap.reference_grants, &g.namespace, &g.name));
+    walk.find(finding.at(grant.and_then(|g| g.origin.as_ref()).or(route.origin.as_ref())));
 }
 
 fn service_link(
@@ -280,7 +299,13 @@ fn service_link(
                     me.clone(),
                     format!("{field}.port"),
                     format!("{field} of HTTPRoute {} uses port {port}, but Service {} exposes [{}]{target_port_hint}", me.ns_name(), svc_ref.ns_name(), ports.join(", ")),
-                    Fix::say(format!("Set {field}.port to one of [{}].", ports.join(", "))),
+                    {
+                        let fix = Fix::say(format!("Set {field}.port to one of [{}].", ports.join(", ")));
+                        match spec.ports.as_slice() {
+                            [only] => fix.json_patch(&me, &[("add", format!("{}/port", pointer(field)), json!(only.port))]),
+                            _ => fix,
+                        }
+                    },
                 )
                 .at(origin),
             );
@@ -297,9 +322,16 @@ fn service_link(
                 svc_ref.clone(),
                 "spec.type",
                 format!("Service {} is ExternalName ({name}): tools list, but tool calls are sent to {name} and bypass the HTTPRoute", svc_ref.ns_name()),
-                Fix::say("Use an Istio Hostname backendRef with a ServiceEntry instead.").target(me).yaml(format!(
-                    "backendRefs:\n- group: networking.istio.io\n  kind: Hostname\n  name: {name}\n  port: 443\n"
-                )),
+                Fix::say(format!("Use an Istio Hostname backendRef (with a ServiceEntry for {name}) instead."))
+                    .target(me.clone())
+                    .json_patch(
+                        &me,
+                        &[(
+                            "replace",
+                            pointer(field),
+                            json!({"group": "networking.istio.io", "kind": "Hostname", "name": name, "port": 443}),
+                        )],
+                    ),
             )
             .at(service.origin.as_ref()),
         );

@@ -11,6 +11,7 @@ use crate::model::release::ExtensionRule;
 use crate::model::{Extension, Gateway, HttpRoute, Kind, Listener, ObjRef, Release, Releases, condition};
 use crate::snapshot::in_namespace;
 use crate::snapshot::{Obj, RegistrationObj};
+use serde_json::json;
 
 /// What serving a parent came to.
 pub struct Served {
@@ -273,10 +274,11 @@ fn listener_mismatch(walk: &mut Walk, p: &Parent, ext: &Obj<Extension>, miss: Mi
         .find(|l| Some(l.port) == ext_port && l.name != ext_listener)
         .or(listeners.iter().find(|l| Some(l.port) == ext_port));
     let section = same_port_listener.map_or(ext_listener.clone(), |l| l.name.clone());
-    let parent_yaml = format!(
-        "spec:\n  parentRefs:\n  - name: {}\n    namespace: {}\n    sectionName: {section}\n",
-        gw.meta.name, gw.meta.namespace
-    );
+    // The parentRef that attaches the route to this Gateway gets the listener's name.
+    let set_section = |fix: Fix| {
+        let path = format!("/spec/parentRefs/{}/sectionName", p.eval.index);
+        fix.json_patch(&route.objref(), &[("add", path, json!(section))])
+    };
     let (route_name, hosts) = (route.objref().ns_name(), route.view.spec.hostnames.join(", "));
     let finding = match miss {
         Miss::MultiLabel => Finding::new(
@@ -286,10 +288,9 @@ fn listener_mismatch(walk: &mut Walk, p: &Parent, ext: &Obj<Extension>, miss: Mi
             format!(
                 "HTTPRoute {route_name} has no sectionName and its hostnames ({hosts}) match the wildcard of a listener on port {port_text} only across several labels; the controller's *.x match covers exactly one label (no matching mcpgatewayextensions for attached listener)"
             ),
-            Fix::say(
+            set_section(Fix::say(
                 "Add sectionName to the parentRef, or use a hostname with one label under the wildcard.",
-            )
-            .yaml(parent_yaml),
+            )),
         ),
         Miss::NoRouteHostname => Finding::new(
             Code::NoExtensionForListener,
@@ -299,8 +300,9 @@ fn listener_mismatch(walk: &mut Walk, p: &Parent, ext: &Obj<Extension>, miss: Mi
                 "no matching mcpgatewayextensions for attached listener: HTTPRoute {route_name} has neither a sectionName nor hostnames, so the controller cannot match it to listener {ext_listener} that {} serves",
                 ext.objref()
             ),
-            Fix::say(format!("Set sectionName: {section} on the parentRef (and give the route a hostname)."))
-                .yaml(parent_yaml),
+            set_section(Fix::say(format!(
+                "Set sectionName: {section} on the parentRef (and give the route a hostname)."
+            ))),
         ),
         Miss::NoListenerHostname => Finding::new(
             Code::NoExtensionForListener,
@@ -310,17 +312,16 @@ fn listener_mismatch(walk: &mut Walk, p: &Parent, ext: &Obj<Extension>, miss: Mi
                 "no matching mcpgatewayextensions for attached listener: HTTPRoute {route_name} has no sectionName, so the controller matches its hostnames ({hosts}) against the listeners on port {port_text} that {} serves, and none of them has a hostname (a listener without a hostname never matches)",
                 ext.objref()
             ),
-            Fix::say(format!("Set sectionName: {section} on the parentRef.")).yaml(parent_yaml),
+            set_section(Fix::say(format!("Set sectionName: {section} on the parentRef."))),
         ),
         Miss::Port => {
             let fix = match same_port_listener {
-                Some(l) => Fix::say(format!(
+                Some(l) => set_section(Fix::say(format!(
                     "Attach the route to listener {} (port {}), the port {} serves.",
                     l.name,
                     l.port,
                     ext.objref()
-                ))
-                .yaml(parent_yaml),
+                ))),
                 None => Fix::say(format!(
                     "Target the route's listener with an MCPGatewayExtension, or attach the route to listener {ext_listener}."
                 )),
@@ -384,7 +385,7 @@ fn not_istio(walk: &Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) -> Option<Fin
         ext.objref()
     );
     let fix = Fix::say("Serve MCP through a Gateway of an Istio GatewayClass.")
-        .yaml("spec:\n  gatewayClassName: istio\n");
+        .merge(&gw.objref(), json!({"spec": {"gatewayClassName": "istio"}}));
     Some(
         Finding::new(Code::GatewayNotIstio, gw.objref(), "spec.gatewayClassName", message, fix)
             .at(gw.origin.as_ref()),
@@ -410,7 +411,8 @@ fn extension_problems(
                 me.clone(),
                 "spec.targetRef.namespace",
                 format!("{me} leaves spec.targetRef.namespace empty: the controller looks up gateway /{} and reports it not found (it does not default the namespace)", t.name),
-                Fix::say("Always set spec.targetRef.namespace.").yaml(format!("spec:\n  targetRef:\n    namespace: {}\n", gw.meta.namespace)),
+                Fix::say("Always set spec.targetRef.namespace.")
+                    .merge(&me, json!({"spec": {"targetRef": {"namespace": gw.meta.namespace}}})),
             )
             .at(origin),
         );
@@ -465,9 +467,9 @@ fn extension_problems(
                             gw.objref().ns_name()
                         ),
                         Fix::say(
-                            "Set spec.publicHost (e.g. mcp.example.com) or give the listener a hostname.",
+                            "Set spec.publicHost (your public MCP host in place of mcp.example.com) or give the listener a hostname.",
                         )
-                        .yaml("spec:\n  publicHost: mcp.example.com\n"),
+                        .merge(&me, json!({"spec": {"publicHost": "mcp.example.com"}})),
                     )
                     .at(origin),
                 );
@@ -479,9 +481,13 @@ fn extension_problems(
                         me.clone(),
                         "spec.targetRef.sectionName",
                         format!("{me}: listener {s:?} on gateway {} does not allow routes from namespace {ext_ns:?}: {why}", gw.objref().ns_name()),
-                        Fix::say(format!("Let listener {s} admit namespace {ext_ns}.")).target(gw.objref()).yaml(format!(
-                            "spec:\n  listeners:\n  - name: {s}\n    allowedRoutes:\n      namespaces:\n        from: All\n"
-                        )),
+                        {
+                            let fix = Fix::say(format!("Let listener {s} admit namespace {ext_ns}.")).target(gw.objref());
+                            match gw.view.spec.listeners.iter().position(|g| g.name == l.name) {
+                                Some(i) => fix.json_patch(&gw.objref(), &[("add", format!("/spec/listeners/{i}/allowedRoutes/namespaces"), json!({"from": "All"}))]),
+                                None => fix,
+                            }
+                        },
                     )
                     .at(origin),
                 );

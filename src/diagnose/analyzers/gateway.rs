@@ -11,6 +11,7 @@ use crate::graph::{
 use crate::model::{Gateway, HttpRoute, Kind, Listener, ObjRef, condition};
 use crate::snapshot::get;
 use crate::snapshot::{Obj, RegistrationObj};
+use serde_json::json;
 
 /// What one parentRef came to.
 pub struct ParentResult<'s> {
@@ -250,11 +251,6 @@ fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, 
             } else {
                 format!("the parentRef names namespace {}", target.namespace)
             };
-            let section = eval
-                .parent_ref
-                .section_name
-                .as_deref()
-                .map_or(String::new(), |s| format!("\n    sectionName: {s}"));
             (
                 format!(
                     "parentRef {} of HTTPRoute {} names {target}, which does not exist: {why}; Gateway {} lives in namespace {ns}",
@@ -262,10 +258,10 @@ fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, 
                     me.ns_name(),
                     target.name
                 ),
-                Fix::say(format!("Set {field}.namespace: {ns}.")).yaml(format!(
-                    "spec:\n  parentRefs:\n  - name: {}\n    namespace: {ns}{section}\n",
-                    target.name
-                )),
+                Fix::say(format!("Set {field}.namespace: {ns}.")).json_patch(
+                    &me,
+                    &[("add", format!("/spec/parentRefs/{}/namespace", eval.index), json!(ns))],
+                ),
             )
         }
         None => {
@@ -288,6 +284,16 @@ fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, 
         }
     };
     walk.find(Finding::new(Code::ParentNotFound, me, field, message, fix).at(route.origin.as_ref()));
+}
+
+/// The index of listener `name` in the Gateway `gw` names (`None` for a ListenerSet's).
+fn listener_index(graph: &Graph, gw: &ObjRef, name: &str) -> Option<usize> {
+    get(&graph.snap.gateways, &gw.namespace, &gw.name)?
+        .view
+        .spec
+        .listeners
+        .iter()
+        .position(|l| l.name == name)
 }
 
 fn rejection_finding(
@@ -319,10 +325,8 @@ fn rejection_finding(
             let mut fix =
                 Fix::say(format!("Use the name of an existing listener of {gw}: {}.", available.join(", ")));
             if let Some(s) = suggestion {
-                fix = fix.yaml(format!(
-                    "spec:\n  parentRefs:\n  - name: {}\n    namespace: {}\n    sectionName: {s}\n",
-                    gw.name, gw.namespace
-                ));
+                let path = format!("/spec/parentRefs/{}/sectionName", eval.index);
+                fix = fix.json_patch(&me, &[("add", path, json!(s))]);
             }
             Finding::new(
                 Code::NoMatchingParent,
@@ -356,18 +360,44 @@ fn rejection_finding(
                         .and_then(|a| a.namespaces.as_ref())
                         .and_then(|n| n.from.as_deref());
                     let mut fix = match (from, selector) {
-                        (Some("Selector"), Some(sel)) if !sel.match_labels.is_empty() && sel.match_expressions.is_empty() => {
-                            let labels: Vec<String> = sel.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                            Fix::say(format!("Label namespace {} so that the selector {} of listener {} matches it.", route.meta.namespace, describe_selector(sel), l.name))
-                                .command(format!("kubectl label namespace {} {}", route.meta.namespace, labels.join(" ")))
-                                .target(ObjRef::new("", "Namespace", "", &route.meta.namespace))
-                        }
-                        _ => Fix::say(format!("Let listener {} of {gw} admit routes from namespace {} (a ReferenceGrant does not help here).", l.name, route.meta.namespace))
-                            .target(gateway_ref.clone())
-                            .yaml(format!(
-                                "# merge into {gateway_ref}\nspec:\n  listeners:\n  - name: {}\n    allowedRoutes:\n      namespaces:\n        from: All\n",
+                        (Some("Selector"), Some(sel))
+                            if !sel.match_labels.is_empty() && sel.match_expressions.is_empty() =>
+                        {
+                            let labels: Vec<String> =
+                                sel.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                            Fix::say(format!(
+                                "Label namespace {} so that the selector {} of listener {} matches it.",
+                                route.meta.namespace,
+                                describe_selector(sel),
                                 l.name
-                            )),
+                            ))
+                            .command(format!(
+                                "kubectl label namespace {} {}",
+                                route.meta.namespace,
+                                labels.join(" ")
+                            ))
+                            .target(ObjRef::new(
+                                "",
+                                "Namespace",
+                                "",
+                                &route.meta.namespace,
+                            ))
+                        }
+                        _ => {
+                            let fix = Fix::say(format!("Let listener {} of {gw} admit routes from namespace {} (a ReferenceGrant does not help here).", l.name, route.meta.namespace))
+                                .target(gateway_ref.clone());
+                            match listener_index(graph, gw, &l.name) {
+                                Some(i) => fix.json_patch(
+                                    &gateway_ref,
+                                    &[(
+                                        "add",
+                                        format!("/spec/listeners/{i}/allowedRoutes/namespaces"),
+                                        json!({"from": "All"}),
+                                    )],
+                                ),
+                                None => fix,
+                            }
+                        }
                     };
                     if graph.snap.namespaces.is_empty() && from == Some("Selector") {
                         fix.summary.push_str(&format!(" ({} holds no Namespace objects; labels other than kubernetes.io/metadata.name were not known)", graph.snap.lookups.source()));
@@ -424,7 +454,8 @@ fn rejection_finding(
                 "Use a route hostname the listener covers, or a listener whose hostname covers the route's.",
             );
             if let Some(h) = suggestion {
-                fix = fix.yaml(format!("spec:\n  hostnames:\n  - {h}\n"));
+                // An MCP server route has one hostname: the list given is the whole list.
+                fix = fix.merge(&me, json!({"spec": {"hostnames": [h]}}));
             }
             Finding::new(
                 Code::NoMatchingListenerHostname,

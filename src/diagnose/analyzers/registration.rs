@@ -6,6 +6,7 @@ use crate::model::objref::GATEWAY_GROUP;
 use crate::model::{HttpRoute, Kind, ObjRef, Release, Releases};
 use crate::snapshot::get;
 use crate::snapshot::{Obj, RegistrationObj, Snapshot};
+use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -48,7 +49,8 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
                 me.clone(),
                 "spec.toolPrefix",
                 format!("{me} sets spec.toolPrefix {tp:?}: mcp-gateway {pruned} renamed it to spec.prefix, so the API server prunes it and the tools are federated without a prefix"),
-                Fix::say("Rename spec.toolPrefix to spec.prefix.").yaml(format!("spec:\n  prefix: {tp}\n")),
+                Fix::say("Rename spec.toolPrefix to spec.prefix.")
+                    .merge(&me, json!({"spec": {"prefix": tp, "toolPrefix": null}})),
             )
             .at(origin),
         );
@@ -64,7 +66,8 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
                 me.clone(),
                 "spec.prefix",
                 format!("{me} sets spec.prefix {p:?}: mcp-gateway {kept} still reads spec.toolPrefix, so the API server prunes spec.prefix and the tools are federated without a prefix"),
-                Fix::say("Set the prefix as spec.toolPrefix on this release (keep spec.prefix for v0.7.0+).").yaml(format!("spec:\n  toolPrefix: {p}\n")),
+                Fix::say("Set the prefix as spec.toolPrefix on this release (keep spec.prefix for v0.7.0+).")
+                    .merge(&me, json!({"spec": {"toolPrefix": p}})),
             )
             .at(origin),
         );
@@ -84,8 +87,8 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
                 format!(
                     "spec.prefix {p:?} of {me} does not match ^[a-z0-9][a-z0-9_]*$; the API server rejects it"
                 ),
-                Fix::say(format!("Use a prefix such as {suggestion:?}."))
-                    .yaml(format!("spec:\n  prefix: {suggestion}\n")),
+                Fix::say(format!("Use a prefix such as {suggestion:?} in the manifest."))
+                    .in_manifest(json!({"spec": {"prefix": suggestion}})),
             )
             .at(origin),
         );
@@ -99,7 +102,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
                 "spec.state",
                 format!("{me} has spec.state: Disabled; the gateway does not serve its tools"),
                 Fix::say("Set spec.state: Enabled when the server should be served.")
-                    .yaml("spec:\n  state: Enabled\n"),
+                    .merge(&me, json!({"spec": {"state": "Enabled"}})),
             )
             .at(origin),
         );
@@ -184,7 +187,10 @@ pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Op
                 me.clone(),
                 "spec.targetRef",
                 format!("{me} has no spec.targetRef, so it names no HTTPRoute"),
-                Fix::say("Set spec.targetRef to the server's HTTPRoute.").yaml("spec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: <route>\n"),
+                // spec.targetRef is required: the API server refuses the object as it is.
+                Fix::say("Set spec.targetRef to the server's HTTPRoute in the manifest.").in_manifest(
+                    json!({"spec": {"targetRef": {"group": GATEWAY_GROUP, "kind": "HTTPRoute", "name": "<route>"}}}),
+                ),
             )
             .at(origin),
         );
@@ -209,10 +215,10 @@ pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Op
                 me.clone(),
                 "spec.targetRef",
                 format!("spec.targetRef of {me} names {group}/{kind} {}: only gateway.networking.k8s.io HTTPRoute is supported", target.name),
-                Fix::say("Point spec.targetRef at the server's HTTPRoute.").yaml(format!(
-                    "spec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: {}\n",
-                    target.name
-                )),
+                Fix::say("Point spec.targetRef at the server's HTTPRoute.").merge(
+                    &me,
+                    json!({"spec": {"targetRef": {"group": GATEWAY_GROUP, "kind": "HTTPRoute", "name": target.name}}}),
+                ),
             )
             .at(origin),
         );
@@ -421,9 +427,12 @@ fn prefix_conflict(walk: &mut Walk, loser: &RegistrationObj, winner: &ObjRef, ex
             walk.releases
         )
     };
-    let fix =
-        Fix::say("Give this registration its own prefix (changing a set prefix needs delete and re-create).")
-            .yaml(format!("spec:\n  prefix: {}_\n", loser.meta.name.replace('-', "_")));
+    // The prefix is immutable once set: the command re-creates the registration with a new one.
+    let field = walk.releases.newest().map_or("prefix", Release::prefix_field);
+    let fix = Fix::say(
+        "Give this registration its own prefix (a set prefix is immutable: the command re-creates it).",
+    )
+    .recreate(&me, json!({"spec": {field: format!("{}_", loser.meta.name.replace('-', "_"))}}));
     let finding =
         Finding::new(Code::PrefixConflict, me.clone(), "spec.prefix", message, fix).at(loser.origin.as_ref());
     // Without main among the candidates the duplicate is served: a warning, not a refusal.

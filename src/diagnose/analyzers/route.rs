@@ -4,6 +4,7 @@
 use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
 use crate::model::{HttpRoute, Release};
 use crate::snapshot::{Obj, RegistrationObj};
+use serde_json::json;
 
 /// Checks the route's shape.
 pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
@@ -30,9 +31,8 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
             Code::RouteNoBackendRefs,
             "spec.rules",
             format!("HTTPRoute {} has no backend references", me.ns_name()),
-            Fix::say("Add one rule with one backendRef to the MCP server's Service.").yaml(
-                "spec:\n  rules:\n  - backendRefs:\n    - name: <service>\n      port: <service port>\n",
-            ),
+            Fix::say("Add one rule with one backendRef to the MCP server's Service (fill in its name and port).")
+                .merge(&me, json!({"spec": {"rules": [{"backendRefs": [{"name": "<service>", "port": "<service port>"}]}]}})),
         );
     }
     if spec.rules.len() > 1 {
@@ -65,7 +65,7 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
             "spec.hostnames",
             format!("HTTPRoute {} must have at least one hostname for MCP backend routing", me.ns_name()),
             Fix::say("Add a hostname the MCP listener admits.")
-                .yaml(format!("spec:\n  hostnames:\n  - {suggestion}\n")),
+                .merge(&me, json!({"spec": {"hostnames": [suggestion]}})),
         );
     }
     if spec.parent_refs.is_empty() {
@@ -73,8 +73,10 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
             Code::RouteNoParentRefs,
             "spec.parentRefs",
             format!("HTTPRoute {} has no parentRefs, so it is attached to no Gateway (no valid gateways for httproute)", me.ns_name()),
-            Fix::say("Add a parentRef to the MCP Gateway.")
-                .yaml("spec:\n  parentRefs:\n  - name: mcp-gateway\n    namespace: gateway-system\n    sectionName: mcps\n"),
+            Fix::say("Add a parentRef to the MCP Gateway (the upstream install's names shown).").merge(
+                &me,
+                json!({"spec": {"parentRefs": [{"name": "mcp-gateway", "namespace": "gateway-system", "sectionName": "mcps"}]}}),
+            ),
         );
     }
     for f in extra {
