@@ -290,6 +290,7 @@ impl Asked {
         let scope = self.scope(args, read.namespace.clone());
         let mut report = diagnose::diagnose(&read.snap, &scope, read.source.clone());
         report.metadata.kubernetes_version = read.kubernetes_version.clone();
+        field_lines(&mut report);
         report
     }
 }
@@ -556,6 +557,22 @@ fn read_files(args: &DiagnoseArgs, stdin: &mut dyn Read, keep_raw: bool) -> Resu
     // Files mode: without -n every registration is diagnosed, as `kubectl apply -f` applies all.
     let namespace = if args.all_namespaces { None } else { args.namespace.clone() };
     Ok(Input { snap, namespace, source: SourceInfo::Files(loaded.files), kubernetes_version: None })
+}
+
+/// Points each finding's `at:` at the line of its field, where the file gives it (block YAML,
+/// read again once per file); the object's line stays otherwise.
+fn field_lines(report: &mut Report) {
+    let mut texts: std::collections::HashMap<std::sync::Arc<str>, Option<String>> = Default::default();
+    let findings =
+        report.servers.iter_mut().flat_map(|s| s.findings.iter_mut().chain(s.suppressed.iter_mut()));
+    for f in findings.chain(report.findings.iter_mut()).chain(report.suppressed.iter_mut()) {
+        let (Some(origin), false) = (f.origin.as_mut(), f.field.is_empty()) else { continue };
+        let text = texts.entry(origin.file.clone()).or_insert_with(|| source::lines::reread(&origin.file));
+        let start = usize::try_from(origin.line).unwrap_or(0);
+        if let Some(line) = text.as_deref().and_then(|t| source::lines::field_line(t, start, &f.field)) {
+            origin.line = line as u64;
+        }
+    }
 }
 
 /// kubectl's "No resources found in NS namespace.", for registrations.

@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod complete;
 pub mod discovery;
 pub mod files;
+pub mod lines;
 pub mod plan;
 pub mod probe;
 pub mod whatif;

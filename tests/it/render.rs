@@ -442,3 +442,25 @@ fn redact_takes_user_data_keeps_product_words_and_realigns_the_table() {
         assert_eq!(starts(row)[..5], header[..5], "columns line up:\n{}", scan.stdout);
     }
 }
+
+/// `at:` is the line of the field (the port on line 53, not the route on line 38), and for a grant
+/// to move, the grant's line.
+#[test]
+fn at_points_at_the_field_and_at_the_grant_to_move() {
+    let report = run(&["-A", "-f", "examples/", "-o", "json"]).json();
+    let origin = |code: &str| {
+        let servers = report["servers"].as_array().unwrap();
+        let f = servers
+            .iter()
+            .flat_map(|s| s["findings"].as_array().unwrap())
+            .find(|f| f["code"] == code)
+            .unwrap();
+        (f["origin"]["file"].as_str().unwrap().to_string(), f["origin"]["line"].as_u64().unwrap())
+    };
+    assert_eq!(origin("MCPD0504"), ("examples/single-namespace/broken.yaml".to_string(), 53));
+    let text = std::fs::read_to_string(root().join("examples/hybrid/broken.yaml")).unwrap();
+    let (file, line) = origin("MCPD0602");
+    assert_eq!(file, "examples/hybrid/broken.yaml");
+    let at = text.lines().skip(line as usize - 1).take(2).collect::<Vec<_>>().join("\n");
+    assert!(at.contains("kind: ReferenceGrant"), "at: {line} is not the grant:\n{at}");
+}

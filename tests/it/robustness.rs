@@ -142,9 +142,10 @@ fn fields_of_the_wrong_type_become_findings_and_the_diagnosis_goes_on() {
             )
         })
         .collect();
-    assert!(malformed.contains(&("abc".into(), "spec.ports[0].port".into(), 1)), "{malformed:?}");
-    assert!(malformed.contains(&("str".into(), "spec.targetRef".into(), 8)), "{malformed:?}");
-    assert!(malformed.contains(&("seven".into(), "spec.parentRefs".into(), 14)), "{malformed:?}");
+    // `at:` is the line of the field, not of the object.
+    assert!(malformed.contains(&("abc".into(), "spec.ports[0].port".into(), 6)), "{malformed:?}");
+    assert!(malformed.contains(&("str".into(), "spec.targetRef".into(), 12)), "{malformed:?}");
+    assert!(malformed.contains(&("seven".into(), "spec.parentRefs".into(), 18)), "{malformed:?}");
     assert_eq!(out.code, 1, "the malformed registration is an error");
 }
 
