@@ -118,8 +118,8 @@ pub struct Connection {
 pub struct DiagnoseArgs {
     /// Name of the registration (MCPServerRegistration or MCPServer) to diagnose; all when omitted.
     pub name: Option<String>,
-    /// Namespace of the registrations (default: the context's); with -f, objects without a
-    /// namespace get it ("default" when not given).
+    /// Namespace of the registrations (default: the context's; with -f, every namespace of the
+    /// files). With -f, objects without a namespace get it ("default" when not given).
     #[arg(short = 'n', long)]
     pub namespace: Option<String>,
     /// Diagnose registrations in every namespace.

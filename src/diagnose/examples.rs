@@ -37,7 +37,7 @@ examples! {
     "MCPD0203" "r10-two-backend-refs";
     "MCPD0204" "r10-no-hostnames";
     "MCPD0205" "r06-route-without-parent-refs";
-    "MCPD0206" "r06-parent-gateway-typo";
+    "MCPD0206" "pitfall-parent-ref-without-namespace";
     "MCPD0207" "r06-parent-ref-is-a-service";
     "MCPD0208" "route-second-parent-works";
     "MCPD0209" "v03-mcpserver-route-with-two-rules";

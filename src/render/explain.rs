@@ -25,12 +25,9 @@ pub fn explain(info: &CodeInfo, example: Option<&Example>) -> String {
     let _ = writeln!(out, "Why it breaks the gateway:\n  {}\n", info.why);
     let _ = writeln!(out, "How to fix it:\n  {}", info.fix);
     if let Some(e) = example {
-        let _ = writeln!(out, "\nExample (tests/scenarios/{}):", e.scenario);
+        let _ = writeln!(out, "\nExample:");
         if e.broken.is_empty() && e.fixed.is_empty() {
-            let _ = writeln!(
-                out,
-                "  the objects are the same; the command line was wrong (see the scenario's expect.yaml)."
-            );
+            let _ = writeln!(out, "  the objects are the same; the command line was wrong.");
         }
         for (title, docs) in [("Broken", &e.broken), ("Fixed", &e.fixed)] {
             if docs.is_empty() {

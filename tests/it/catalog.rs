@@ -70,7 +70,7 @@ fn every_code_has_a_broken_and_fixed_example_from_a_scenario_that_produces_it() 
             c.id
         );
         let out = run(&["explain", c.id]);
-        assert!(out.stdout.contains("Example (tests/scenarios/"), "{}", out.stdout);
+        assert!(out.stdout.contains("\nExample:\n") && !out.stdout.contains("tests/"), "{}", out.stdout);
         // A NAME that matches nothing has no broken file: its example is the command line.
         // The example shows the lines that differ: a scenario that only lacks an object has a
         // "Fixed:" side alone.

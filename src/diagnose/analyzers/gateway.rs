@@ -136,6 +136,7 @@ fn parent<'s>(
         }
     };
     let (verdicts, reason) = listeners;
+    let section = eval.parent_ref.section_name.as_deref();
     let any_selected = verdicts.iter().any(|v| v.rejection != Some(ListenerRejection::NotSelected));
     let evidence = verdicts
         .iter()
@@ -149,17 +150,17 @@ fn parent<'s>(
                 Some(ListenerRejection::Hostname) => "no hostname intersects".into(),
             };
             let note = v.note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
-            format!(
-                "{} ({}:{}{}): {what}{note}",
-                l.name,
-                l.protocol,
-                l.port,
-                l.hostname.as_deref().map_or(String::new(), |h| format!(" {h}"))
-            )
+            let host = l.hostname.as_deref().map_or(String::new(), |h| format!(" {h}"));
+            // The relation already names the listener the parentRef asks for.
+            match section == Some(l.name.as_str()) {
+                true if v.rejection.is_none() => format!("{}:{}{host}{note}", l.protocol, l.port),
+                true => format!("{}:{}{host}: {what}{note}", l.protocol, l.port),
+                false => format!("{} ({}:{}{host}): {what}{note}", l.name, l.protocol, l.port),
+            }
         })
         .collect::<Vec<_>>()
         .join("; ");
-    let listener_relation = match eval.parent_ref.section_name.as_deref() {
+    let listener_relation = match section {
         Some(s) => format!("listener {s}"),
         None => "listeners".to_string(),
     };

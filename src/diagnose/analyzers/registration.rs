@@ -16,7 +16,8 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
     let me = reg.objref();
     let origin = reg.origin.as_ref();
     let mut state = LinkState::Ok;
-    let mut notes = vec![format!("{} (mcp-gateway {})", reg.api_version, walk.releases)];
+    // The header names the API version and the releases: the link says what is beyond them.
+    let mut notes: Vec<String> = Vec::new();
 
     if generation.group() == "mcp.kagenti.com"
         && walk.snap().api_versions.values().flatten().any(|v| v.starts_with("mcp.kuadrant.io/"))
@@ -128,7 +129,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
                 format!("{me} is being deleted since {since} but keeps finalizers [{finalizers}]: {why}"),
                 Fix::say("Check the mcp-gateway controller's logs; if it cannot finish, remove the finalizers.").command(format!(
                     "kubectl patch {} {} -n {} --type=json -p '[{{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}}]'",
-                    reg.kind.to_lowercase(),
+                    me.kubectl_resource(),
                     reg.meta.name,
                     reg.meta.namespace
                 )),
@@ -139,7 +140,8 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
     if let Some(p) = r.written_prefix() {
         notes.push(format!("prefix {p:?}"));
     }
-    walk.link(&me, "registration", &me, state, notes.join(", "));
+    let evidence = if notes.is_empty() { "valid".to_string() } else { notes.join(", ") };
+    walk.link(&me, "registration", &me, state, evidence);
 }
 
 trait MaxWith {
