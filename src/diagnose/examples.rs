@@ -85,3 +85,14 @@ examples! {
 pub fn example(code: &str) -> Option<(&'static str, &'static str, &'static str)> {
     EXAMPLES.iter().find(|e| e.0 == code).map(|e| (e.1, e.2, e.3))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_example_is_the_scenario_of_its_code() {
+        let (scenario, broken, fixed) = super::example("MCPD0206").expect("an example");
+        assert_eq!(scenario, "pitfall-parent-ref-without-namespace");
+        assert!(fixed.contains("namespace: gateway-system") && broken != fixed);
+        assert!(super::example("MCPD9999").is_none());
+    }
+}

@@ -7,6 +7,8 @@ pub mod examples;
 pub mod finding;
 pub mod release;
 pub mod suppress;
+#[cfg(test)]
+pub mod testing;
 
 use crate::graph::Graph;
 use crate::model::{Kind, ObjRef, Release, Releases};
@@ -567,4 +569,45 @@ fn off_chain_findings(
 /// API versions of each kind seen, as the report shows them.
 pub fn api_versions(snap: &Snapshot) -> BTreeMap<String, Vec<String>> {
     snap.api_versions.iter().map(|(k, v)| (k.clone(), v.iter().cloned().collect())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{codes, weather};
+    use super::*;
+
+    #[test]
+    fn a_rule_broken_on_some_candidates_is_lowered_and_names_both_sides() {
+        let f = Finding::new(
+            Code::NoExtensionForGateway,
+            ObjRef::route("a", "b"),
+            "",
+            "no extension",
+            Fix::say("make one"),
+        );
+        let lowered =
+            Lowered { broken: Releases::from(Release::V0_5_0), fine: Releases::only(Release::V0_4_2) }
+                .apply(f);
+        assert_eq!(
+            (lowered.code, lowered.cause, lowered.severity),
+            (Code::BreaksOnSomeReleases, Some(Code::NoExtensionForGateway), Severity::Warning)
+        );
+        assert!(lowered.message.contains("on v0.4.2 this works"), "{}", lowered.message);
+    }
+
+    #[test]
+    fn a_name_that_matches_nothing_is_an_error_off_every_chain() {
+        let report = weather(
+            |s| {
+                s.replace(
+                    "name: weather\n  namespace: team-a\nspec:\n  targetRef",
+                    "name: other\n  namespace: team-a\nspec:\n  targetRef",
+                )
+            },
+            "",
+            None,
+        );
+        assert_eq!(codes(&report), [Code::RegistrationNotFound]);
+        assert_eq!(report.exit_code(Severity::Error), 1);
+    }
 }

@@ -3,6 +3,8 @@
 
 pub mod hostname;
 pub mod refgrant;
+#[cfg(test)]
+pub mod testing;
 
 use crate::model::objref::GATEWAY_GROUP;
 pub use crate::model::refs::{BackendTarget, NAMESPACE_NAME_LABEL, SERVICE_NAME_LABEL, parent_target};
@@ -435,4 +437,76 @@ pub fn is_dns_name(name: &str) -> bool {
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::install;
+    use super::*;
+    use crate::graph::BackendTarget;
+
+    fn route(snap: &Snapshot) -> &Obj<HttpRoute> {
+        get(&snap.routes, "team-a", "weather").expect("the route")
+    }
+
+    #[test]
+    fn the_route_attaches_to_the_listener_its_section_names() {
+        let snap = install(str::to_string);
+        let graph = Graph::new(&snap);
+        let evals = graph.attachments(route(&snap));
+        let [eval] = evals.as_slice() else { panic!("one parentRef: {evals:?}") };
+        assert_eq!(eval.target, ObjRef::gateway("gateway-system", "mcp-gateway"));
+        let names: Vec<&str> = eval.admitting().iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["mcps"]);
+    }
+
+    #[test]
+    fn a_section_name_typo_matches_no_parent_and_a_missing_namespace_no_gateway() {
+        let snap = install(|s| s.replace("sectionName: mcps", "sectionName: mcpz"));
+        let graph = Graph::new(&snap);
+        let evals = graph.attachments(route(&snap));
+        assert!(matches!(
+            evals.first().map(|e| &e.attachment),
+            Some(Attachment::Evaluated { reason: Some(RouteReason::NoMatchingParent), .. })
+        ));
+        let snap = install(|s| s.replacen("    namespace: gateway-system\n", "", 1));
+        let evals = Graph::new(&snap).attachments(route(&snap));
+        let eval = evals.first().expect("one parentRef");
+        assert_eq!(eval.target.namespace, "team-a", "the parentRef's namespace defaults to the route's");
+        assert!(matches!(eval.attachment, Attachment::ParentNotFound));
+    }
+
+    #[test]
+    fn backends_resolve_in_the_gateway_api_order() {
+        let snap = install(str::to_string);
+        let graph = Graph::new(&snap);
+        let r = route(&snap);
+        let backend = |name: &str, ns: &str| {
+            let b = crate::model::BackendRef {
+                name: name.into(),
+                namespace: Some(ns.into()),
+                ..Default::default()
+            };
+            graph.backend(r, &BackendTarget::of(&b, "team-a"))
+        };
+        assert!(matches!(
+            backend("weather", "backends"),
+            BackendOutcome::Service { granted_by: Some(_), .. }
+        ));
+        assert!(matches!(backend("nothing", "backends"), BackendOutcome::NotFound));
+        // A Service in a namespace without a grant is refused before its existence is asked.
+        assert!(matches!(backend("weather", "elsewhere"), BackendOutcome::NotPermitted(_)));
+    }
+
+    #[test]
+    fn dns_names_and_listener_kinds() {
+        assert!(is_dns_name("api.example.com"));
+        assert!(!is_dns_name("Not_A_Host"));
+        let snap = install(str::to_string);
+        let gw = get(&snap.gateways, "gateway-system", "mcp-gateway").expect("the gateway");
+        assert!(
+            gw.view.spec.listeners.iter().all(|l| kind_rejection(l).is_none()),
+            "HTTP listeners take routes"
+        );
+    }
 }

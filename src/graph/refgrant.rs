@@ -100,3 +100,44 @@ pub fn grant_yaml(name: &str, from: &From, to: &To, api_version: &str) -> String
         to.namespace, from.group, from.kind, from.namespace, to.kind, to.name
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::testing::install;
+    use crate::model::objref::GATEWAY_GROUP;
+
+    const FROM: From = From { group: GATEWAY_GROUP, kind: "HTTPRoute", namespace: "team-a" };
+    const TO: To = To { group: "", kind: "Service", namespace: "backends", name: "weather" };
+
+    #[test]
+    fn the_grant_in_the_target_namespace_permits() {
+        let snap = install(str::to_string);
+        assert_eq!(
+            check(&snap, &FROM, &TO).ok(),
+            Some(ObjRef::reference_grant("backends", "allow-team-a-routes"))
+        );
+        let other = From { namespace: "team-b", ..FROM };
+        assert!(!permits(&snap, &other, &TO), "the grant names team-a only");
+    }
+
+    #[test]
+    fn a_grant_next_to_the_referrer_is_misplaced() {
+        let snap = install(|s| {
+            s.replace(
+                "  name: allow-team-a-routes\n  namespace: backends",
+                "  name: allow-team-a-routes\n  namespace: team-a",
+            )
+        });
+        let miss = check(&snap, &FROM, &TO).expect_err("no grant in backends");
+        assert_eq!(miss.misplaced, [ObjRef::reference_grant("team-a", "allow-team-a-routes")]);
+    }
+
+    #[test]
+    fn the_suggested_grant_is_a_complete_object() {
+        let yaml = grant_yaml("allow", &FROM, &TO, "gateway.networking.k8s.io/v1beta1");
+        for key in ["apiVersion:", "kind: ReferenceGrant", "namespace: backends", "namespace: team-a"] {
+            assert!(yaml.contains(key), "{key} in {yaml}");
+        }
+    }
+}

@@ -415,3 +415,40 @@ fn endpoints(walk: &mut Walk, service: &Obj<Service>) {
         .at(service.origin.as_ref()),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnose::Code;
+    use crate::diagnose::testing::{codes, weather};
+
+    #[test]
+    fn a_port_the_service_lacks_is_its_own_finding_with_the_patch() {
+        let report = weather(|s| s.replacen("      port: 8000", "      port: 8080", 1), "", None);
+        assert_eq!(codes(&report), [Code::BackendPortNotFound]);
+        let fix = &report.servers[0].findings[0].fix;
+        assert!(
+            fix.command
+                .as_deref()
+                .is_some_and(|c| c.contains(r#""path":"/spec/rules/0/backendRefs/0/port","value":8000"#)),
+            "{fix:?}"
+        );
+    }
+
+    #[test]
+    fn no_ready_endpoint_and_no_grant() {
+        let report = weather(|s| s.replace("ready: true", "ready: false"), "", None);
+        assert_eq!(codes(&report), [Code::NoReadyEndpoints]);
+        let report = weather(
+            |s| {
+                s.split("kind: ReferenceGrant")
+                    .next()
+                    .unwrap_or(s)
+                    .trim_end_matches("apiVersion: gateway.networking.k8s.io/v1beta1\n")
+                    .to_string()
+            },
+            "",
+            None,
+        );
+        assert_eq!(codes(&report), [Code::BackendRefNotPermitted]);
+    }
+}

@@ -722,3 +722,34 @@ fn extension_secrets(walk: &mut Walk, ext: &Obj<Extension>) -> Vec<Finding> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnose::Code;
+    use crate::diagnose::testing::codes;
+    use crate::graph::testing::PLATFORM;
+    use crate::model::Release;
+
+    /// The install without its extension (and the extension's grant).
+    fn without_extension(release: Option<Release>) -> Vec<Code> {
+        let platform: String = PLATFORM
+            .split("---")
+            .filter(|d| !d.contains("MCPGatewayExtension"))
+            .collect::<Vec<_>>()
+            .join("---");
+        let yaml = format!("{platform}\n---\n{}", crate::graph::testing::SERVER);
+        let snap = crate::graph::testing::snapshot(&yaml);
+        let select = crate::snapshot::Selection {
+            name: Some("weather".into()),
+            namespace: Some("team-a".into()),
+            selector: None,
+        };
+        let scope = crate::diagnose::Scope { select, release, ..Default::default() };
+        codes(&crate::diagnose::diagnose(&snap, &scope, crate::diagnose::SourceInfo::Files(Vec::new())))
+    }
+
+    #[test]
+    fn no_extension_is_an_error_on_a_release_that_needs_one() {
+        assert_eq!(without_extension(Some(Release::V0_8_0)), [Code::NoExtensionForGateway]);
+    }
+}

@@ -687,3 +687,25 @@ fn listener_status(walk: &mut Walk, route: &Obj<HttpRoute>, gw: &Obj<Gateway>, a
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnose::Code;
+    use crate::diagnose::testing::{codes, weather};
+
+    #[test]
+    fn a_parent_ref_without_the_gateways_namespace_names_it() {
+        let report = weather(|s| s.replacen("    namespace: gateway-system\n", "", 1), "", None);
+        assert_eq!(codes(&report), [Code::ParentNotFound]);
+        let f = &report.servers[0].findings[0];
+        assert!(f.message.contains("lives in namespace gateway-system"), "{}", f.message);
+    }
+
+    #[test]
+    fn a_second_parent_that_fails_is_a_warning_of_its_own_code() {
+        let second = "  - name: nowhere\n    namespace: gateway-system\n  hostnames:";
+        let report = weather(|s| s.replacen("  hostnames:", second, 1), "", None);
+        let f = &report.servers[0].findings[0];
+        assert_eq!((f.code, f.cause), (Code::ParentFailsAnotherAttaches, Some(Code::ParentNotFound)));
+    }
+}

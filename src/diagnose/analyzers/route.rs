@@ -98,3 +98,23 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
     walk.link(&me, "shape", &me, state, evidence);
     problems.into_iter().for_each(|f| walk.find(f));
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnose::Code;
+    use crate::diagnose::testing::{codes, weather};
+    use crate::model::Release;
+
+    #[test]
+    fn no_hostname_is_an_error_with_a_merge_patch() {
+        let report = weather(|s| s.replace("  hostnames:\n  - weather.mcp.local\n", ""), "", None);
+        assert!(codes(&report).contains(&Code::RouteNoHostnames), "{:?}", codes(&report));
+    }
+
+    #[test]
+    fn two_backend_refs_break_from_v0_4_2_only() {
+        let two = "      port: 8000\n    - name: weather\n      namespace: backends\n      port: 8000\n";
+        let pinned = weather(|s| s.replacen("      port: 8000\n", two, 1), "", Some(Release::V0_8_0));
+        assert_eq!(codes(&pinned), [Code::RouteMultipleBackendRefs]);
+    }
+}

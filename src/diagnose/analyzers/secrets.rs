@@ -118,3 +118,27 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
     walk.link(&me, field, &secret_ref, state, evidence);
     problems.into_iter().for_each(|f| walk.find(f));
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnose::Code;
+    use crate::diagnose::testing::{codes, weather};
+
+    #[test]
+    fn a_credential_secret_that_is_missing_or_unlabelled() {
+        let with_credential = |s: &str| {
+            s.replace(
+                "  prefix: weather_\n",
+                "  prefix: weather_\n  credentialRef:\n    name: weather-token\n",
+            )
+        };
+        assert_eq!(codes(&weather(with_credential, "", None)), [Code::SecretNotFound]);
+        let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: weather-token\n  namespace: team-a\ndata:\n  token: dG9r\n";
+        assert_eq!(codes(&weather(with_credential, secret, None)), [Code::SecretLabelMissing]);
+        let labelled = secret.replace(
+            "  namespace: team-a\n",
+            "  namespace: team-a\n  labels:\n    mcp.kuadrant.io/secret: \"true\"\n",
+        );
+        assert_eq!(codes(&weather(with_credential, &labelled, None)), []);
+    }
+}
