@@ -11,10 +11,14 @@ use crate::graph::testing::{PLATFORM, SERVER, snapshot};
 /// `extra` added, diagnosed on `release` (every candidate when `None`).
 pub fn weather(edit: impl Fn(&str) -> String, extra: &str, release: Option<Release>) -> Report {
     let yaml = format!("{PLATFORM}\n---\n{}\n---\n{extra}", edit(SERVER));
-    let snap = snapshot(&yaml);
+    diagnose_weather(&snapshot(&yaml), release)
+}
+
+/// `team-a/weather` of `snap`, diagnosed on `release` (every candidate when `None`).
+pub fn diagnose_weather(snap: &crate::snapshot::Snapshot, release: Option<Release>) -> Report {
     let select = Selection { name: Some("weather".into()), namespace: Some("team-a".into()), selector: None };
     let scope = Scope { select, release, ..Scope::default() };
-    diagnose(&snap, &scope, SourceInfo::Files(vec!["test.yaml".into()]))
+    diagnose(snap, &scope, SourceInfo::Files(vec!["test.yaml".into()]))
 }
 
 /// The codes of every finding of the report, sorted.

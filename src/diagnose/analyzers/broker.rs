@@ -188,3 +188,56 @@ fn proxy_role(namespace: &str) -> String {
         "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: mcp-doctor-probe\n  namespace: {namespace}\nrules:\n- apiGroups: [\"\"]\n  resources: [\"services/proxy\"]\n  resourceNames: [\"mcp-gateway\"]\n  verbs: [\"get\"]\n"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnose::testing::{codes, diagnose_weather};
+    use crate::diagnose::{Code, LinkState, Report};
+    use crate::graph::testing::install;
+    use crate::model::ObjRef;
+    use crate::snapshot::{BrokerAnswer, BrokerSaid, BrokerStatus};
+
+    fn asked(said: Option<BrokerSaid>) -> Report {
+        let mut snap = install(str::to_string);
+        let service = ObjRef::service("mcp-system", "mcp-gateway");
+        let answers = said.map(|said| {
+            (("team-a".to_string(), "weather".to_string()), BrokerAnswer { service, port: 8080, said })
+        });
+        snap.broker = Some(answers.into_iter().collect());
+        diagnose_weather(&snap, None)
+    }
+
+    fn broker_state(report: &Report) -> Option<LinkState> {
+        report.servers[0].chain.iter().find(|l| &*l.relation == "broker").map(|l| l.state)
+    }
+
+    #[test]
+    fn each_answer_gives_its_link_and_finding() {
+        let ready = BrokerStatus { ready: true, tools: 7, ..Default::default() };
+        let report = asked(Some(BrokerSaid::Status(ready)));
+        assert_eq!((broker_state(&report), codes(&report)), (Some(LinkState::Ok), vec![]));
+        let refused = BrokerStatus { message: "upstream said 401 Unauthorized".into(), ..Default::default() };
+        let report = asked(Some(BrokerSaid::Status(refused)));
+        assert_eq!(
+            (broker_state(&report), codes(&report)),
+            (Some(LinkState::Fail), vec![Code::BrokerNotReady])
+        );
+        assert!(report.servers[0].findings[0].fix.summary.contains("credential"));
+        let report = asked(Some(BrokerSaid::NotLoaded("Server not found".into())));
+        assert_eq!(codes(&report), [Code::BrokerNotLoaded]);
+        let report = asked(Some(BrokerSaid::Forbidden("no".into())));
+        assert_eq!(
+            (broker_state(&report), codes(&report)),
+            (Some(LinkState::Unknown), vec![Code::ReadForbidden])
+        );
+        let report = asked(Some(BrokerSaid::Unreachable("no endpoints".into())));
+        assert_eq!(codes(&report), [Code::BrokerUnreachable]);
+    }
+
+    #[test]
+    fn a_registration_the_broker_was_not_asked_about_is_skipped_and_without_probe_there_is_no_link() {
+        assert_eq!(broker_state(&asked(None)), Some(LinkState::Skipped));
+        let report = diagnose_weather(&install(str::to_string), None);
+        assert_eq!(broker_state(&report), None);
+    }
+}
