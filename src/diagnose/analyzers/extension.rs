@@ -399,24 +399,9 @@ fn extension_problems(
     ext: &Obj<Extension>,
     gw: &Obj<Gateway>,
 ) -> Vec<Finding> {
-    let me = ext.objref();
-    let origin = ext.origin.as_ref();
     let t = &ext.view.spec.target_ref;
     let mut out = Vec::new();
-    let ext_ns = &ext.meta.namespace;
-    if t.namespace.as_deref().is_none_or(str::is_empty) {
-        out.push(
-            Finding::new(
-                Code::ExtensionGatewayNotFound,
-                me.clone(),
-                "spec.targetRef.namespace",
-                format!("{me} leaves spec.targetRef.namespace empty: the controller looks up gateway /{} and reports it not found (it does not default the namespace)", t.name),
-                Fix::say("Always set spec.targetRef.namespace.")
-                    .merge(&me, json!({"spec": {"targetRef": {"namespace": gw.meta.namespace}}})),
-            )
-            .at(origin),
-        );
-    }
+    out.extend(target_namespace_missing(ext, gw));
     // v0.5.0 extensions have no sectionName: they serve the whole Gateway.
     let by_listener = rule == ExtensionRule::Listener;
     let listener = t
@@ -424,140 +409,173 @@ fn extension_problems(
         .as_deref()
         .filter(|_| by_listener)
         .and_then(|s| gw.view.spec.listeners.iter().find(|l| l.name == s));
-    match (t.section_name.as_deref(), listener) {
-        _ if !by_listener => {}
-        (None, _) => out.push(
-            Finding::new(
-                Code::ExtensionListenerInvalid,
-                me.clone(),
+    if by_listener {
+        out.extend(listener_problems(walk, ext, gw, listener));
+    }
+    if ext.meta.namespace != gw.meta.namespace {
+        out.extend(gateway_grant(walk, ext, gw));
+    }
+    out.extend(extension_secrets(walk, ext));
+    out.extend(conflicts(walk, ext, gw, by_listener, listener.map(|l| l.port)));
+    if let Some(c) = condition(&ext.view.status.conditions, "Ready") {
+        extension_ready(walk, ext, c, &mut out);
+    }
+    out
+}
+
+/// An empty `spec.targetRef.namespace`: the controller does not default it.
+fn target_namespace_missing(ext: &Obj<Extension>, gw: &Obj<Gateway>) -> Option<Finding> {
+    let (me, t) = (ext.objref(), &ext.view.spec.target_ref);
+    t.namespace.as_deref().is_none_or(str::is_empty).then(|| {
+        Finding::new(
+            Code::ExtensionGatewayNotFound,
+            me.clone(),
+            "spec.targetRef.namespace",
+            format!("{me} leaves spec.targetRef.namespace empty: the controller looks up gateway /{} and reports it not found (it does not default the namespace)", t.name),
+            Fix::say("Always set spec.targetRef.namespace.")
+                .merge(&me, json!({"spec": {"targetRef": {"namespace": gw.meta.namespace}}})),
+        )
+        .at(ext.origin.as_ref())
+    })
+}
+
+/// The listener a per-listener extension (v0.5.1+) targets: named, existing, with a host, and
+/// admitting the extension's namespace.
+fn listener_problems(
+    walk: &Walk,
+    ext: &Obj<Extension>,
+    gw: &Obj<Gateway>,
+    listener: Option<&Listener>,
+) -> Vec<Finding> {
+    let me = ext.objref();
+    let ext_ns = &ext.meta.namespace;
+    let finding = |field: &str, message: String, fix: Fix| {
+        Finding::new(Code::ExtensionListenerInvalid, me.clone(), field, message, fix).at(ext.origin.as_ref())
+    };
+    let (s, l) = match (ext.view.spec.target_ref.section_name.as_deref(), listener) {
+        (None, _) => {
+            return vec![finding(
                 "spec.targetRef.sectionName",
                 format!("{me} sets no spec.targetRef.sectionName (required since mcp-gateway v0.5.1)"),
                 Fix::say("Set spec.targetRef.sectionName to the MCP listener of the Gateway."),
-            )
-            .at(origin),
-        ),
+            )];
+        }
         (Some(s), None) => {
             let names: Vec<&str> = gw.view.spec.listeners.iter().map(|l| l.name.as_str()).collect();
-            out.push(
-                Finding::new(
-                    Code::ExtensionListenerInvalid,
-                    me.clone(),
-                    "spec.targetRef.sectionName",
-                    format!(
-                        "{me}: listener {s:?} not found on gateway {} (listeners: {})",
-                        gw.objref().ns_name(),
-                        names.join(", ")
-                    ),
-                    Fix::say("Set spec.targetRef.sectionName to one of the Gateway's listeners."),
-                )
-                .at(origin),
-            );
+            return vec![finding(
+                "spec.targetRef.sectionName",
+                format!(
+                    "{me}: listener {s:?} not found on gateway {} (listeners: {})",
+                    gw.objref().ns_name(),
+                    names.join(", ")
+                ),
+                Fix::say("Set spec.targetRef.sectionName to one of the Gateway's listeners."),
+            )];
         }
-        (Some(s), Some(l)) => {
-            if l.hostname.as_deref().is_none_or(str::is_empty)
-                && ext.view.spec.public_host.as_deref().is_none_or(str::is_empty)
-            {
-                out.push(
-                    Finding::new(
-                        Code::ExtensionListenerInvalid,
-                        me.clone(),
-                        "spec.publicHost",
-                        format!(
-                            "{me}: listener {s:?} on gateway {} has no hostname and spec.publicHost is not set",
-                            gw.objref().ns_name()
-                        ),
-                        Fix::say(
-                            "Set spec.publicHost (your public MCP host in place of mcp.example.com) or give the listener a hostname.",
-                        )
-                        .merge(&me, json!({"spec": {"publicHost": "mcp.example.com"}})),
-                    )
-                    .at(origin),
-                );
-            }
-            if let Some(why) = walk.graph.listener_admits_namespace(l, &gw.meta.namespace, ext_ns) {
-                out.push(
-                    Finding::new(
-                        Code::ExtensionListenerNotAllowed,
-                        me.clone(),
-                        "spec.targetRef.sectionName",
-                        format!("{me}: listener {s:?} on gateway {} does not allow routes from namespace {ext_ns:?}: {why}", gw.objref().ns_name()),
-                        {
-                            let fix = Fix::say(format!("Let listener {s} admit namespace {ext_ns}.")).target(gw.objref());
-                            match gw.view.spec.listeners.iter().position(|g| g.name == l.name) {
-                                Some(i) => fix.json_patch(&gw.objref(), &[("add", format!("/spec/listeners/{i}/allowedRoutes/namespaces"), json!({"from": "All"}))]),
-                                None => fix,
-                            }
-                        },
-                    )
-                    .at(origin),
-                );
-            }
-        }
+        (Some(s), Some(l)) => (s, l),
+    };
+    let mut out = Vec::new();
+    if l.hostname.as_deref().is_none_or(str::is_empty)
+        && ext.view.spec.public_host.as_deref().is_none_or(str::is_empty)
+    {
+        out.push(finding(
+            "spec.publicHost",
+            format!("{me}: listener {s:?} on gateway {} has no hostname and spec.publicHost is not set", gw.objref().ns_name()),
+            Fix::say("Set spec.publicHost (your public MCP host in place of mcp.example.com) or give the listener a hostname.")
+                .merge(&me, json!({"spec": {"publicHost": "mcp.example.com"}})),
+        ));
     }
-    if *ext_ns != gw.meta.namespace {
-        let group = ext.group().to_string();
-        let from = refgrant::From { group: &group, kind: "MCPGatewayExtension", namespace: ext_ns };
-        let to = refgrant::To {
-            group: GATEWAY_GROUP,
-            kind: "Gateway",
-            namespace: &gw.meta.namespace,
-            name: &gw.meta.name,
-        };
-        match refgrant::check(walk.snap(), &from, &to) {
-            Ok(grant) => walk.link(
-                &me,
-                "ReferenceGrant",
-                &grant,
-                LinkState::Ok,
-                format!("permits {group}/MCPGatewayExtension from {ext_ns}"),
+    if let Some(why) = walk.graph.listener_admits_namespace(l, &gw.meta.namespace, ext_ns) {
+        let fix = Fix::say(format!("Let listener {s} admit namespace {ext_ns}.")).target(gw.objref());
+        let fix = match gw.view.spec.listeners.iter().position(|g| g.name == l.name) {
+            Some(i) => fix.json_patch(
+                &gw.objref(),
+                &[("add", format!("/spec/listeners/{i}/allowedRoutes/namespaces"), json!({"from": "All"}))],
             ),
-            Err(_)
-                if walk.blocked_link(
-                    &me,
-                    "ReferenceGrant",
-                    &ObjRef::reference_grant(&gw.meta.namespace, "*"),
-                    Kind::ReferenceGrant,
-                    &gw.meta.namespace,
-                    "*",
-                ) => {}
-            Err(miss) => {
-                let grant_ref =
-                    ObjRef::reference_grant(&gw.meta.namespace, &format!("allow-{ext_ns}-mcp-extension"));
-                walk.link(
-                    &me,
-                    "ReferenceGrant",
-                    &grant_ref,
-                    LinkState::Fail,
-                    "no ReferenceGrant in the Gateway's namespace permits it",
-                );
-                let mut why = String::new();
-                if let Some((g, m)) = miss.near_misses.first() {
-                    why = format!("; {g} does not match: {m}");
-                } else if let Some(g) = miss.misplaced.first() {
-                    why = format!("; {g} would, but it is not in namespace {}", gw.meta.namespace);
-                }
-                out.push(
-                    Finding::new(
-                        Code::ExtensionGrantMissing,
-                        me.clone(),
-                        "spec.targetRef",
-                        format!("{me}: invalid: ReferenceGrant required in {} to allow cross-namespace reference from {ext_ns}{why}", gw.meta.namespace),
-                        Fix::say(format!("Create this ReferenceGrant in namespace {}.", gw.meta.namespace))
-                            .target(grant_ref.clone())
-                            .yaml(refgrant::grant_yaml(&grant_ref.name, &from, &to, &refgrant::suggested_api_version(walk.snap()))),
-                    )
-                    .at(origin),
-                );
-            }
-        }
+            None => fix,
+        };
+        out.push(
+            Finding::new(
+                Code::ExtensionListenerNotAllowed,
+                me.clone(),
+                "spec.targetRef.sectionName",
+                format!("{me}: listener {s:?} on gateway {} does not allow routes from namespace {ext_ns:?}: {why}", gw.objref().ns_name()),
+                fix,
+            )
+            .at(ext.origin.as_ref()),
+        );
     }
-    out.extend(extension_secrets(walk, ext));
-    // Conflicts: one extension per namespace, one per Gateway listener port; the oldest wins.
+    out
+}
+
+/// The ReferenceGrant an extension in another namespace than its Gateway's needs: its link, and
+/// the finding when none permits it.
+fn gateway_grant(walk: &mut Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) -> Option<Finding> {
+    let me = ext.objref();
+    let ext_ns = &ext.meta.namespace;
+    let group = ext.group().to_string();
+    let from = refgrant::From { group: &group, kind: "MCPGatewayExtension", namespace: ext_ns };
+    let to = refgrant::To {
+        group: GATEWAY_GROUP,
+        kind: "Gateway",
+        namespace: &gw.meta.namespace,
+        name: &gw.meta.name,
+    };
+    let miss = match refgrant::check(walk.snap(), &from, &to) {
+        Ok(grant) => {
+            let evidence = format!("permits {group}/MCPGatewayExtension from {ext_ns}");
+            walk.link(&me, "ReferenceGrant", &grant, LinkState::Ok, evidence);
+            return None;
+        }
+        Err(miss) => miss,
+    };
+    let any = ObjRef::reference_grant(&gw.meta.namespace, "*");
+    if walk.blocked_link(&me, "ReferenceGrant", &any, Kind::ReferenceGrant, &gw.meta.namespace, "*") {
+        return None;
+    }
+    let grant_ref = ObjRef::reference_grant(&gw.meta.namespace, &format!("allow-{ext_ns}-mcp-extension"));
+    walk.link(
+        &me,
+        "ReferenceGrant",
+        &grant_ref,
+        LinkState::Fail,
+        "no ReferenceGrant in the Gateway's namespace permits it",
+    );
+    let why = match (miss.near_misses.first(), miss.misplaced.first()) {
+        (Some((g, m)), _) => format!("; {g} does not match: {m}"),
+        (None, Some(g)) => format!("; {g} would, but it is not in namespace {}", gw.meta.namespace),
+        (None, None) => String::new(),
+    };
+    let yaml =
+        refgrant::grant_yaml(&grant_ref.name, &from, &to, &refgrant::suggested_api_version(walk.snap()));
+    Some(
+        Finding::new(
+            Code::ExtensionGrantMissing,
+            me.clone(),
+            "spec.targetRef",
+            format!("{me}: invalid: ReferenceGrant required in {} to allow cross-namespace reference from {ext_ns}{why}", gw.meta.namespace),
+            Fix::say(format!("Create this ReferenceGrant in namespace {}.", gw.meta.namespace)).target(grant_ref).yaml(yaml),
+        )
+        .at(ext.origin.as_ref()),
+    )
+}
+
+/// Conflicts with older extensions of the same API group (a controller does not see the other
+/// group's): one per namespace, one per Gateway listener port (v0.5.1+); the oldest wins.
+fn conflicts(
+    walk: &Walk,
+    ext: &Obj<Extension>,
+    gw: &Obj<Gateway>,
+    by_listener: bool,
+    my_port: Option<i64>,
+) -> Vec<Finding> {
+    let me = ext.objref();
+    let ext_ns = &ext.meta.namespace;
     let older = |other: &Obj<Extension>| {
         (other.meta.creation_timestamp(), &other.meta.name) < (ext.meta.creation_timestamp(), &ext.meta.name)
     };
-    // Only extensions of one API group compete: a controller does not see the other group's.
     let rival = |o: &Obj<Extension>| o.group() == ext.group() && older(o);
+    let mut out = Vec::new();
     if let Some(other) = in_namespace(&walk.snap().extensions, ext_ns)
         .find(|o| by_listener && o.meta.name != ext.meta.name && rival(o))
     {
@@ -569,44 +587,35 @@ fn extension_problems(
                 format!("{me}: conflict: namespace {ext_ns} already has MCPGatewayExtension {} (only one per namespace allowed)", other.meta.name),
                 Fix::say("Delete one of the two extensions, or move this one to its own namespace."),
             )
-            .at(origin),
+            .at(ext.origin.as_ref()),
         );
     }
-    let my_port = listener.map(|l| l.port);
-    if let Some(port) = my_port {
-        let clash = walk.snap().extensions.values().find(|o| {
-            o.objref() != me
-                && targets(o, gw)
-                && rival(o)
-                && o.view
-                    .spec
-                    .target_ref
-                    .section_name
-                    .as_deref()
-                    .and_then(|s| gw.view.spec.listeners.iter().find(|l| l.name == s))
-                    .map(|l| l.port)
-                    == Some(port)
-        });
-        if let Some(other) = clash {
-            out.push(
-                Finding::new(
-                    Code::ExtensionConflict,
-                    me.clone(),
-                    "spec.targetRef.sectionName",
-                    format!(
-                        "{me}: conflict: listener port {port} on gateway {} is already configured by MCPGatewayExtension {} (listener {})",
-                        gw.objref().ns_name(),
-                        other.objref().ns_name(),
-                        other.view.spec.target_ref.section_name.as_deref().unwrap_or("")
-                    ),
-                    Fix::say("Delete the newer extension, or target a listener on another port."),
-                )
-                .at(origin),
-            );
-        }
-    }
-    if let Some(c) = condition(&ext.view.status.conditions, "Ready") {
-        extension_ready(walk, ext, c, &mut out);
+    let Some(port) = my_port else { return out };
+    let port_of = |o: &Obj<Extension>| {
+        let section = o.view.spec.target_ref.section_name.as_deref()?;
+        gw.view.spec.listeners.iter().find(|l| l.name == section).map(|l| l.port)
+    };
+    let clash = walk
+        .snap()
+        .extensions
+        .values()
+        .find(|o| o.objref() != me && targets(o, gw) && rival(o) && port_of(o) == Some(port));
+    if let Some(other) = clash {
+        out.push(
+            Finding::new(
+                Code::ExtensionConflict,
+                me.clone(),
+                "spec.targetRef.sectionName",
+                format!(
+                    "{me}: conflict: listener port {port} on gateway {} is already configured by MCPGatewayExtension {} (listener {})",
+                    gw.objref().ns_name(),
+                    other.objref().ns_name(),
+                    other.view.spec.target_ref.section_name.as_deref().unwrap_or("")
+                ),
+                Fix::say("Delete the newer extension, or target a listener on another port."),
+            )
+            .at(ext.origin.as_ref()),
+        );
     }
     out
 }
