@@ -6,7 +6,8 @@
 use super::{extension, status};
 use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
 use crate::graph::{
-    Attachment, Graph, ListenerRejection, ParentEval, RouteReason, describe_selector, kind_rejection,
+    Attachment, Graph, ListenerRejection, ListenerVerdict, ParentEval, RouteReason, describe_selector,
+    kind_rejection,
 };
 use crate::model::{Gateway, HttpRoute, Kind, Listener, ObjRef, condition};
 use crate::snapshot::get;
@@ -305,173 +306,168 @@ fn rejection_finding(
     verdicts: &[crate::graph::ListenerVerdict],
     field: &str,
 ) -> Finding {
-    let me = route.objref();
-    let gw = &eval.target;
-    let selected: Vec<_> =
+    let selected: Vec<&ListenerVerdict> =
         verdicts.iter().filter(|v| v.rejection != Some(ListenerRejection::NotSelected)).collect();
     match reason {
-        RouteReason::NoMatchingParent => {
-            let available: Vec<String> =
-                verdicts.iter().map(|v| format!("{} (port {})", v.listener.name, v.listener.port)).collect();
-            let wanted = match (&eval.parent_ref.section_name, eval.parent_ref.port) {
-                (Some(s), Some(p)) => format!("sectionName {s} and port {p}"),
-                (Some(s), None) => format!("sectionName {s}"),
-                (None, Some(p)) => format!("port {p}"),
-                (None, None) => "any listener".into(),
-            };
-            let suggestion = verdicts
-                .iter()
-                .find(|v| kind_rejection(v.listener).is_none())
-                .map(|v| v.listener.name.clone());
-            let mut fix =
-                Fix::say(format!("Use the name of an existing listener of {gw}: {}.", available.join(", ")));
-            if let Some(s) = suggestion {
-                let path = format!("/spec/parentRefs/{}/sectionName", eval.index);
-                fix = fix.json_patch(&me, &[("add", path, json!(s))]);
-            }
-            Finding::new(
-                Code::NoMatchingParent,
-                me.clone(),
-                field,
-                format!(
-                    "parentRef {} of HTTPRoute {} asks {gw} for {wanted}, but its listeners are {}",
-                    eval.index,
-                    me.ns_name(),
-                    if available.is_empty() { "none".into() } else { available.join(", ") }
-                ),
-                fix,
-            )
-        }
+        RouteReason::NoMatchingParent => no_matching_parent(route, eval, verdicts, field),
         RouteReason::NotAllowedByListeners => {
             let ns_rejection = selected.iter().find_map(|v| match &v.rejection {
-                Some(ListenerRejection::Namespace(why)) => Some((v.listener, why.clone())),
+                Some(ListenerRejection::Namespace(why)) => Some((v.listener, why.as_str())),
                 _ => None,
             });
             match ns_rejection {
-                Some((l, why)) => {
-                    let gateway_ref = ObjRef::gateway(&gw.namespace, &gw.name);
-                    let selector = l
-                        .allowed_routes
-                        .as_ref()
-                        .and_then(|a| a.namespaces.as_ref())
-                        .and_then(|n| n.selector.as_ref());
-                    let from = l
-                        .allowed_routes
-                        .as_ref()
-                        .and_then(|a| a.namespaces.as_ref())
-                        .and_then(|n| n.from.as_deref());
-                    let mut fix = match (from, selector) {
-                        (Some("Selector"), Some(sel))
-                            if !sel.match_labels.is_empty() && sel.match_expressions.is_empty() =>
-                        {
-                            let labels: Vec<String> =
-                                sel.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                            Fix::say(format!(
-                                "Label namespace {} so that the selector {} of listener {} matches it.",
-                                route.meta.namespace,
-                                describe_selector(sel),
-                                l.name
-                            ))
-                            .command(format!(
-                                "kubectl label namespace {} {}",
-                                route.meta.namespace,
-                                labels.join(" ")
-                            ))
-                            .target(ObjRef::new(
-                                "",
-                                "Namespace",
-                                "",
-                                &route.meta.namespace,
-                            ))
-                        }
-                        _ => {
-                            let fix = Fix::say(format!("Let listener {} of {gw} admit routes from namespace {} (a ReferenceGrant does not help here).", l.name, route.meta.namespace))
-                                .target(gateway_ref.clone());
-                            match listener_index(graph, gw, &l.name) {
-                                Some(i) => fix.json_patch(
-                                    &gateway_ref,
-                                    &[(
-                                        "add",
-                                        format!("/spec/listeners/{i}/allowedRoutes/namespaces"),
-                                        json!({"from": "All"}),
-                                    )],
-                                ),
-                                None => fix,
-                            }
-                        }
-                    };
-                    if graph.snap.namespaces.is_empty() && from == Some("Selector") {
-                        fix.summary.push_str(&format!(" ({} holds no Namespace objects; labels other than kubernetes.io/metadata.name were not known)", graph.snap.lookups.source()));
-                    }
-                    Finding::new(
-                        Code::NotAllowedByListenersNamespace,
-                        me.clone(),
-                        field,
-                        format!(
-                            "listener {} of {gw} does not admit HTTPRoute {}: {why}",
-                            l.name,
-                            me.ns_name()
-                        ),
-                        fix,
-                    )
-                }
-                None => {
-                    let why: Vec<String> = selected
-                        .iter()
-                        .filter_map(|v| match &v.rejection {
-                            Some(ListenerRejection::Kind(w)) => {
-                                Some(format!("listener {}: {w}", v.listener.name))
-                            }
-                            _ => None,
-                        })
-                        .collect();
-                    Finding::new(
-                        Code::NotAllowedByListenersKind,
-                        me.clone(),
-                        field,
-                        format!(
-                            "HTTPRoute {} cannot attach: no selected listener of {gw} accepts HTTPRoutes ({})",
-                            me.ns_name(),
-                            why.join("; ")
-                        ),
-                        Fix::say(
-                            "Attach to an HTTP or HTTPS listener (sectionName), or add {kind: HTTPRoute} to the listener's allowedRoutes.kinds.",
-                        ),
-                    )
-                }
+                Some((l, why)) => namespace_not_allowed(graph, route, eval, l, why, field),
+                None => kind_not_allowed(route, eval, &selected, field),
             }
         }
-        RouteReason::NoMatchingListenerHostname => {
-            let listener_hosts: Vec<String> = selected
-                .iter()
-                .filter(|v| v.rejection == Some(ListenerRejection::Hostname))
-                .map(|v| format!("{} ({})", v.listener.name, v.listener.hostname.as_deref().unwrap_or("*")))
-                .collect();
-            let suggestion =
-                selected.iter().filter_map(|v| v.listener.hostname.as_deref()).next().map(|h| {
-                    h.strip_prefix("*.").map_or(h.to_string(), |d| format!("{}.{d}", route.meta.name))
-                });
-            let mut fix = Fix::say(
-                "Use a route hostname the listener covers, or a listener whose hostname covers the route's.",
-            );
-            if let Some(h) = suggestion {
-                // An MCP server route has one hostname: the list given is the whole list.
-                fix = fix.merge(&me, json!({"spec": {"hostnames": [h]}}));
-            }
-            Finding::new(
-                Code::NoMatchingListenerHostname,
-                me.clone(),
-                "spec.hostnames",
-                format!(
-                    "no hostname of HTTPRoute {} ({}) intersects listener {} of {gw}",
-                    me.ns_name(),
-                    route.view.spec.hostnames.join(", "),
-                    listener_hosts.join(", ")
-                ),
-                fix,
-            )
-        }
+        RouteReason::NoMatchingListenerHostname => hostname_mismatch(route, eval, &selected),
     }
+}
+
+/// No listener has the sectionName or port the parentRef asks for.
+fn no_matching_parent(
+    route: &Obj<HttpRoute>,
+    eval: &ParentEval,
+    verdicts: &[ListenerVerdict],
+    field: &str,
+) -> Finding {
+    let (me, gw) = (route.objref(), &eval.target);
+    let available: Vec<String> =
+        verdicts.iter().map(|v| format!("{} (port {})", v.listener.name, v.listener.port)).collect();
+    let wanted = match (&eval.parent_ref.section_name, eval.parent_ref.port) {
+        (Some(s), Some(p)) => format!("sectionName {s} and port {p}"),
+        (Some(s), None) => format!("sectionName {s}"),
+        (None, Some(p)) => format!("port {p}"),
+        (None, None) => "any listener".into(),
+    };
+    let suggestion =
+        verdicts.iter().find(|v| kind_rejection(v.listener).is_none()).map(|v| v.listener.name.clone());
+    let mut fix =
+        Fix::say(format!("Use the name of an existing listener of {gw}: {}.", available.join(", ")));
+    if let Some(s) = suggestion {
+        let path = format!("/spec/parentRefs/{}/sectionName", eval.index);
+        fix = fix.json_patch(&me, &[("add", path, json!(s))]);
+    }
+    let listeners = if available.is_empty() { "none".into() } else { available.join(", ") };
+    let message = format!(
+        "parentRef {} of HTTPRoute {} asks {gw} for {wanted}, but its listeners are {listeners}",
+        eval.index,
+        me.ns_name()
+    );
+    Finding::new(Code::NoMatchingParent, me.clone(), field, message, fix)
+}
+
+/// A selected listener does not admit the route's namespace: label the namespace when a plain
+/// selector decides, else let the listener admit it.
+fn namespace_not_allowed(
+    graph: &Graph,
+    route: &Obj<HttpRoute>,
+    eval: &ParentEval,
+    l: &Listener,
+    why: &str,
+    field: &str,
+) -> Finding {
+    let (me, gw) = (route.objref(), &eval.target);
+    let route_ns = &route.meta.namespace;
+    let namespaces = l.allowed_routes.as_ref().and_then(|a| a.namespaces.as_ref());
+    let (from, selector) =
+        (namespaces.and_then(|n| n.from.as_deref()), namespaces.and_then(|n| n.selector.as_ref()));
+    let mut fix = match (from, selector) {
+        (Some("Selector"), Some(sel)) if !sel.match_labels.is_empty() && sel.match_expressions.is_empty() => {
+            let labels: Vec<String> = sel.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            Fix::say(format!(
+                "Label namespace {route_ns} so that the selector {} of listener {} matches it.",
+                describe_selector(sel),
+                l.name
+            ))
+            .command(format!("kubectl label namespace {route_ns} {}", labels.join(" ")))
+            .target(ObjRef::new("", "Namespace", "", route_ns))
+        }
+        _ => {
+            let gateway_ref = ObjRef::gateway(&gw.namespace, &gw.name);
+            let fix = Fix::say(format!(
+                "Let listener {} of {gw} admit routes from namespace {route_ns} (a ReferenceGrant does not help here).",
+                l.name
+            ))
+            .target(gateway_ref.clone());
+            match listener_index(graph, gw, &l.name) {
+                Some(i) => {
+                    let path = format!("/spec/listeners/{i}/allowedRoutes/namespaces");
+                    fix.json_patch(&gateway_ref, &[("add", path, json!({"from": "All"}))])
+                }
+                None => fix,
+            }
+        }
+    };
+    if graph.snap.namespaces.is_empty() && from == Some("Selector") {
+        fix.summary.push_str(&format!(
+            " ({} holds no Namespace objects; labels other than kubernetes.io/metadata.name were not known)",
+            graph.snap.lookups.source()
+        ));
+    }
+    let message = format!("listener {} of {gw} does not admit HTTPRoute {}: {why}", l.name, me.ns_name());
+    Finding::new(Code::NotAllowedByListenersNamespace, me.clone(), field, message, fix)
+}
+
+/// No selected listener accepts HTTPRoutes (protocol or `allowedRoutes.kinds`).
+fn kind_not_allowed(
+    route: &Obj<HttpRoute>,
+    eval: &ParentEval,
+    selected: &[&ListenerVerdict],
+    field: &str,
+) -> Finding {
+    let me = route.objref();
+    let why: Vec<String> = selected
+        .iter()
+        .filter_map(|v| match &v.rejection {
+            Some(ListenerRejection::Kind(w)) => Some(format!("listener {}: {w}", v.listener.name)),
+            _ => None,
+        })
+        .collect();
+    Finding::new(
+        Code::NotAllowedByListenersKind,
+        me.clone(),
+        field,
+        format!(
+            "HTTPRoute {} cannot attach: no selected listener of {} accepts HTTPRoutes ({})",
+            me.ns_name(),
+            eval.target,
+            why.join("; ")
+        ),
+        Fix::say(
+            "Attach to an HTTP or HTTPS listener (sectionName), or add {kind: HTTPRoute} to the listener's allowedRoutes.kinds.",
+        ),
+    )
+}
+
+/// No route hostname intersects a selected listener's.
+fn hostname_mismatch(route: &Obj<HttpRoute>, eval: &ParentEval, selected: &[&ListenerVerdict]) -> Finding {
+    let me = route.objref();
+    let listener_hosts: Vec<String> = selected
+        .iter()
+        .filter(|v| v.rejection == Some(ListenerRejection::Hostname))
+        .map(|v| format!("{} ({})", v.listener.name, v.listener.hostname.as_deref().unwrap_or("*")))
+        .collect();
+    let suggestion = selected
+        .iter()
+        .filter_map(|v| v.listener.hostname.as_deref())
+        .next()
+        .map(|h| h.strip_prefix("*.").map_or(h.to_string(), |d| format!("{}.{d}", route.meta.name)));
+    let mut fix = Fix::say(
+        "Use a route hostname the listener covers, or a listener whose hostname covers the route's.",
+    );
+    if let Some(h) = suggestion {
+        // An MCP server route has one hostname: the list given is the whole list.
+        fix = fix.merge(&me, json!({"spec": {"hostnames": [h]}}));
+    }
+    let message = format!(
+        "no hostname of HTTPRoute {} ({}) intersects listener {} of {}",
+        me.ns_name(),
+        route.view.spec.hostnames.join(", "),
+        listener_hosts.join(", "),
+        eval.target
+    );
+    Finding::new(Code::NoMatchingListenerHostname, me.clone(), "spec.hostnames", message, fix)
 }
 
 /// The Gateway's class: exists (when the input holds classes) and accepted (when it has status).
