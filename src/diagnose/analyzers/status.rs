@@ -116,158 +116,195 @@ fn normalized(
 }
 
 fn route_parent(walk: &mut Walk, route: &Obj<HttpRoute>, p: &ParentResult, others_work: bool) {
-    let me = route.objref();
     let ns = &route.meta.namespace;
     let want = normalized(p.eval.parent_ref, ns);
     let entries: Vec<_> =
         route.view.status.parents.iter().filter(|e| normalized(&e.parent_ref, ns) == want).collect();
-    let field = format!("status.parents[{}]", p.eval.target.ns_name());
     let class =
         p.gateway.and_then(|g| get(&walk.snap().gateway_classes, "", &g.view.spec.gateway_class_name));
-    let class_controller = class.map(|c| c.view.spec.controller_name.clone());
-    let origin = route.origin.as_ref();
+    let at = ParentStatus {
+        route,
+        p,
+        field: format!("status.parents[{}]", p.eval.target.ns_name()),
+        others_work,
+        class_controller: class.map(|c| c.view.spec.controller_name.clone()),
+    };
     if entries.is_empty() {
-        // Only objects read from a cluster (they carry metadata.generation) are expected to have status.
-        // A what-if object, or one whose status was set aside, has not been reconciled yet.
-        let from_cluster =
-            route.meta.generation.is_some() && !walk.snap().lookups.unreconciled.contains(&route.objref());
-        if from_cluster && p.gateway.is_some() {
-            let controller =
-                class_controller.clone().unwrap_or_else(|| "the GatewayClass's controller".into());
-            // Entries for other parents that describe an older spec: the parentRef changed since.
-            let stale = route.view.status.parents.iter().flat_map(|e| &e.conditions).find_map(|c| {
-                match Freshness::of(c, route.meta.generation) {
-                    Freshness::Stale { seen, now } => Some(format!(
-                        "; its other status entries are stale too (written for generation {seen}, the route is at generation {now}): the controller has not caught up with a change of the parentRefs"
-                    )),
-                    _ => None,
-                }
-            });
-            let detail = if stale.is_some() {
-                "no status entry for this parent (stale)"
-            } else {
-                "no status entry for this parent"
-            };
-            walk.link(&me, "status", &p.eval.target, LinkState::Warn, detail);
-            walk.find(
-                Finding::new(
-                    Code::StatusMissing,
-                    me.clone(),
-                    field,
-                    format!("HTTPRoute {} has no status entry for parent {}: {controller} has not reconciled it (not running, or not watching the route){}", me.ns_name(), p.eval.target, stale.unwrap_or_default()),
-                    Fix::say(format!("Check that {controller} is running.")),
-                )
-                .at(origin),
-            );
-        }
+        missing_entry(walk, &at);
         return;
     }
-    let inferred_accepted = matches!(&p.eval.attachment, Attachment::Evaluated { reason: None, .. });
-    let inferred_resolved = walk.graph.resolved_refs(route);
     for entry in entries {
-        if let Some(controller) = &class_controller
+        if let Some(controller) = &at.class_controller
             && &entry.controller_name != controller
         {
-            walk.find(
-                Finding::new(
-                    Code::StatusForeignController,
-                    me.clone(),
-                    field.clone(),
-                    format!(
-                        "the status entry of HTTPRoute {} for {} was written by {}, but GatewayClass {} names controller {controller}",
-                        me.ns_name(),
-                        p.eval.target,
-                        entry.controller_name,
-                        class.map(|c| c.meta.name.as_str()).unwrap_or_default()
-                    ),
-                    Fix::say("Ignore the foreign entry; only the class's controller decides attachment."),
-                )
-                .at(origin),
-            );
+            let class_name = class.map(|c| c.meta.name.as_str()).unwrap_or_default();
+            walk.find(foreign_entry(&at, &entry.controller_name, class_name, controller));
             continue;
         }
+        let who = entry.controller_name.as_str();
         if let Some(accepted) = condition(&entry.conditions, "Accepted") {
-            let inferred = match &p.eval.attachment {
-                Attachment::Evaluated { reason: Some(r), .. } => format!("rejected ({})", r.as_str()),
-                Attachment::Evaluated { reason: None, .. } => "accepted".into(),
-                _ => "unresolvable".into(),
-            };
-            let combined = combine(
-                Freshness::of(accepted, route.meta.generation),
-                accepted.status == "True",
-                inferred_accepted,
-            );
-            let who = entry.controller_name.as_str();
-            let target = &p.eval.target;
-            let link = format!("Accepted={}/{} by {who}", accepted.status, accepted.reason);
-            let disagree = || {
-                Finding::new(
-                    Code::StatusDisagrees,
-                    me.clone(),
-                    field.clone(),
-                    format!(
-                        "{who} reports Accepted={}/{} for HTTPRoute {} on {target} ({}), but the specs imply the route is {inferred}",
-                        accepted.status, accepted.reason, me.ns_name(), accepted.message
-                    ),
-                    Fix::say("The status may be stale, or the controller behaves differently: re-apply the route and compare again."),
-                )
-                .with_reason(accepted.reason.clone())
-            };
-            let (state, finding) = match combined {
-                Combined::Agree => (LinkState::Ok, None),
-                Combined::Refused => {
-                    let differs = inferred_accepted.then_some("the route to be accepted");
-                    let f = refused_finding(me.clone(), &field, who, accepted, differs);
-                    (
-                        LinkState::Fail,
-                        Some(if others_work { f.lowered(Code::ParentFailsAnotherAttaches) } else { f }),
-                    )
-                }
-                Combined::Disagree => (LinkState::Warn, Some(disagree())),
-                Combined::Stale { seen, now } => {
-                    let what = format!("the Accepted condition for {target}");
-                    let fix = Fix::say(format!("Check that {who} runs; do not trust this condition."));
-                    (LinkState::Warn, Some(stale_finding(me.clone(), &field, &what, seen, now, fix)))
-                }
-            };
-            let evidence =
-                if state == LinkState::Ok { link } else { format!("status {link}, specs imply {inferred}") };
-            walk.link(&me, "status", target, state, evidence);
-            finding.into_iter().for_each(|f| walk.find(f.at(origin)));
+            accepted_condition(walk, &at, who, accepted);
         }
         if let Some(resolved) = condition(&entry.conditions, "ResolvedRefs") {
-            let inferred = inferred_resolved
-                .map_or("every backendRef resolves".to_string(), |r| format!("ResolvedRefs=False/{r}"));
-            let freshness = Freshness::of(resolved, route.meta.generation);
-            let who = entry.controller_name.as_str();
-            let finding = match combine(freshness, resolved.status == "True", inferred_resolved.is_none()) {
-                Combined::Agree => None,
-                // Accepted's staleness is already said: the route has one generation.
-                Combined::Stale { .. } => None,
-                Combined::Refused => {
-                    let differs = inferred_resolved.is_none().then_some(inferred.as_str());
-                    let f = refused_finding(me.clone(), &field, who, resolved, differs);
-                    Some(if others_work { f.lowered(Code::ParentFailsAnotherAttaches) } else { f })
-                }
-                Combined::Disagree => Some(
-                    Finding::new(
-                        Code::StatusDisagrees,
-                        me.clone(),
-                        field.clone(),
-                        format!(
-                            "{who} reports ResolvedRefs={}/{} for HTTPRoute {}, but the specs imply {inferred}",
-                            resolved.status,
-                            resolved.reason,
-                            me.ns_name(),
-                        ),
-                        Fix::say("The status may be stale (Services and ReferenceGrants changes do not bump the route's generation)."),
-                    )
-                    .with_reason(resolved.reason.clone()),
-                ),
-            };
-            finding.into_iter().for_each(|f| walk.find(f.at(origin)));
+            resolved_condition(walk, &at, who, resolved);
         }
     }
+}
+
+/// One parentRef of a route, as its status entries are judged.
+struct ParentStatus<'a, 's> {
+    route: &'a Obj<HttpRoute>,
+    p: &'a ParentResult<'s>,
+    /// `status.parents[ns/name]`.
+    field: String,
+    /// Another parentRef attaches the route: a refusal here is a warning.
+    others_work: bool,
+    /// The controller the GatewayClass names.
+    class_controller: Option<String>,
+}
+
+impl ParentStatus<'_, '_> {
+    /// A refusal, lowered when another parent attaches the route.
+    fn refusal(&self, f: Finding) -> Finding {
+        if self.others_work { f.lowered(Code::ParentFailsAnotherAttaches) } else { f }
+    }
+}
+
+/// No status entry for the parent: expected only of objects read from a cluster (a what-if object,
+/// or one whose status was set aside, has not been reconciled yet).
+fn missing_entry(walk: &mut Walk, at: &ParentStatus) {
+    let (route, p) = (at.route, at.p);
+    let me = route.objref();
+    let from_cluster = route.meta.generation.is_some() && !walk.snap().lookups.unreconciled.contains(&me);
+    if !from_cluster || p.gateway.is_none() {
+        return;
+    }
+    let controller = at.class_controller.clone().unwrap_or_else(|| "the GatewayClass's controller".into());
+    // Entries for other parents that describe an older spec: the parentRef changed since.
+    let stale = route.view.status.parents.iter().flat_map(|e| &e.conditions).find_map(|c| {
+        match Freshness::of(c, route.meta.generation) {
+            Freshness::Stale { seen, now } => Some(format!(
+                "; its other status entries are stale too (written for generation {seen}, the route is at generation {now}): the controller has not caught up with a change of the parentRefs"
+            )),
+            _ => None,
+        }
+    });
+    let detail = if stale.is_some() {
+        "no status entry for this parent (stale)"
+    } else {
+        "no status entry for this parent"
+    };
+    walk.link(&me, "status", &p.eval.target, LinkState::Warn, detail);
+    walk.find(
+        Finding::new(
+            Code::StatusMissing,
+            me.clone(),
+            at.field.clone(),
+            format!("HTTPRoute {} has no status entry for parent {}: {controller} has not reconciled it (not running, or not watching the route){}", me.ns_name(), p.eval.target, stale.unwrap_or_default()),
+            Fix::say(format!("Check that {controller} is running.")),
+        )
+        .at(route.origin.as_ref()),
+    );
+}
+
+/// An entry written by a controller the GatewayClass does not name.
+fn foreign_entry(at: &ParentStatus, writer: &str, class_name: &str, controller: &str) -> Finding {
+    let me = at.route.objref();
+    Finding::new(
+        Code::StatusForeignController,
+        me.clone(),
+        at.field.clone(),
+        format!(
+            "the status entry of HTTPRoute {} for {} was written by {writer}, but GatewayClass {class_name} names controller {controller}",
+            me.ns_name(),
+            at.p.eval.target,
+        ),
+        Fix::say("Ignore the foreign entry; only the class's controller decides attachment."),
+    )
+    .at(at.route.origin.as_ref())
+}
+
+/// The entry's `Accepted`, combined with what the specs imply: the status link and its finding.
+fn accepted_condition(walk: &mut Walk, at: &ParentStatus, who: &str, accepted: &Condition) {
+    let (route, p) = (at.route, at.p);
+    let me = route.objref();
+    let inferred_accepted = matches!(&p.eval.attachment, Attachment::Evaluated { reason: None, .. });
+    let inferred = match &p.eval.attachment {
+        Attachment::Evaluated { reason: Some(r), .. } => format!("rejected ({})", r.as_str()),
+        Attachment::Evaluated { reason: None, .. } => "accepted".into(),
+        _ => "unresolvable".into(),
+    };
+    let combined =
+        combine(Freshness::of(accepted, route.meta.generation), accepted.status == "True", inferred_accepted);
+    let target = &p.eval.target;
+    let link = format!("Accepted={}/{} by {who}", accepted.status, accepted.reason);
+    let (state, finding) = match combined {
+        Combined::Agree => (LinkState::Ok, None),
+        Combined::Refused => {
+            let differs = inferred_accepted.then_some("the route to be accepted");
+            (
+                LinkState::Fail,
+                Some(at.refusal(refused_finding(me.clone(), &at.field, who, accepted, differs))),
+            )
+        }
+        Combined::Disagree => {
+            let f = Finding::new(
+                Code::StatusDisagrees,
+                me.clone(),
+                at.field.clone(),
+                format!(
+                    "{who} reports Accepted={}/{} for HTTPRoute {} on {target} ({}), but the specs imply the route is {inferred}",
+                    accepted.status, accepted.reason, me.ns_name(), accepted.message
+                ),
+                Fix::say("The status may be stale, or the controller behaves differently: re-apply the route and compare again."),
+            )
+            .with_reason(accepted.reason.clone());
+            (LinkState::Warn, Some(f))
+        }
+        Combined::Stale { seen, now } => {
+            let what = format!("the Accepted condition for {target}");
+            let fix = Fix::say(format!("Check that {who} runs; do not trust this condition."));
+            (LinkState::Warn, Some(stale_finding(me.clone(), &at.field, &what, seen, now, fix)))
+        }
+    };
+    let evidence =
+        if state == LinkState::Ok { link } else { format!("status {link}, specs imply {inferred}") };
+    walk.link(&me, "status", target, state, evidence);
+    finding.into_iter().for_each(|f| walk.find(f.at(route.origin.as_ref())));
+}
+
+/// The entry's `ResolvedRefs`, combined with what the backends imply (its staleness is
+/// `Accepted`'s: the route has one generation).
+fn resolved_condition(walk: &mut Walk, at: &ParentStatus, who: &str, resolved: &Condition) {
+    let route = at.route;
+    let me = route.objref();
+    let inferred_resolved = walk.graph.resolved_refs(route);
+    let inferred = inferred_resolved
+        .map_or("every backendRef resolves".to_string(), |r| format!("ResolvedRefs=False/{r}"));
+    let freshness = Freshness::of(resolved, route.meta.generation);
+    let finding = match combine(freshness, resolved.status == "True", inferred_resolved.is_none()) {
+        Combined::Agree | Combined::Stale { .. } => None,
+        Combined::Refused => {
+            let differs = inferred_resolved.is_none().then_some(inferred.as_str());
+            Some(at.refusal(refused_finding(me.clone(), &at.field, who, resolved, differs)))
+        }
+        Combined::Disagree => Some(
+            Finding::new(
+                Code::StatusDisagrees,
+                me.clone(),
+                at.field.clone(),
+                format!(
+                    "{who} reports ResolvedRefs={}/{} for HTTPRoute {}, but the specs imply {inferred}",
+                    resolved.status,
+                    resolved.reason,
+                    me.ns_name(),
+                ),
+                Fix::say("The status may be stale (Services and ReferenceGrants changes do not bump the route's generation)."),
+            )
+            .with_reason(resolved.reason.clone()),
+        ),
+    };
+    finding.into_iter().for_each(|f| walk.find(f.at(route.origin.as_ref())));
 }
 
 /// What a registration's Ready=True can mean on the candidates (§2.7).
