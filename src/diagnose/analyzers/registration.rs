@@ -3,6 +3,7 @@
 
 use crate::diagnose::{Code, Finding, Fix, LinkState, Scope, Walk};
 use crate::model::objref::GATEWAY_GROUP;
+use crate::model::registration::TargetRef;
 use crate::model::{HttpRoute, Kind, ObjRef, Release, Releases};
 use crate::snapshot::get;
 use crate::snapshot::{Obj, RegistrationObj, Snapshot};
@@ -179,23 +180,8 @@ fn suggest_prefix(p: &str) -> String {
 /// Resolves `spec.targetRef` to the HTTPRoute in the registration's namespace.
 pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Option<&'s Obj<HttpRoute>> {
     let me = reg.objref();
-    let origin = reg.origin.as_ref();
     let Some(target) = reg.view.1.spec.target_ref.as_ref() else {
-        let placeholder = ObjRef::route(&reg.meta.namespace, "?");
-        walk.link(&me, "targetRef", &placeholder, LinkState::Fail, "spec.targetRef is missing");
-        walk.find(
-            Finding::new(
-                Code::TargetRouteNotFound,
-                me.clone(),
-                "spec.targetRef",
-                format!("{me} has no spec.targetRef, so it names no HTTPRoute"),
-                // spec.targetRef is required: the API server refuses the object as it is.
-                Fix::say("Set spec.targetRef to the server's HTTPRoute in the manifest.").in_manifest(
-                    json!({"spec": {"targetRef": {"group": GATEWAY_GROUP, "kind": "HTTPRoute", "name": "<route>"}}}),
-                ),
-            )
-            .at(origin),
-        );
+        missing_target_ref(walk, reg);
         return None;
     };
     let group = target.group.as_deref().unwrap_or(GATEWAY_GROUP);
@@ -203,63 +189,11 @@ pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Op
     let ns = &reg.meta.namespace;
     let route_ref = ObjRef::route(ns, &target.name);
     if group != GATEWAY_GROUP || kind != "HTTPRoute" {
-        let to = ObjRef::new(group, kind, ns, &target.name);
-        walk.link(
-            &me,
-            "targetRef",
-            &to,
-            LinkState::Fail,
-            format!("targets {group}/{kind}, not an HTTPRoute"),
-        );
-        walk.find(
-            Finding::new(
-                Code::TargetRefInvalidKind,
-                me.clone(),
-                "spec.targetRef",
-                format!("spec.targetRef of {me} names {group}/{kind} {}: only gateway.networking.k8s.io HTTPRoute is supported", target.name),
-                Fix::say("Point spec.targetRef at the server's HTTPRoute.").merge(
-                    &me,
-                    json!({"spec": {"targetRef": {"group": GATEWAY_GROUP, "kind": "HTTPRoute", "name": target.name}}}),
-                ),
-            )
-            .at(origin),
-        );
+        target_not_a_route(walk, reg, target, group, kind);
         return None;
     }
     if let Some(tns) = target.namespace.as_deref().filter(|t| !t.is_empty() && *t != ns) {
-        let elsewhere = ObjRef::route(tns, &target.name);
-        let exists = get(&walk.snap().routes, tns, &target.name).is_some();
-        walk.link(
-            &me,
-            "targetRef",
-            &elsewhere,
-            LinkState::Fail,
-            format!("targetRef.namespace {tns} differs from the registration's namespace {ns}"),
-        );
-        let detail = if exists {
-            format!(
-                "{elsewhere} exists, but current controllers look the route up in {ns} only (targetRef.namespace is ignored) and old ones reject cross-namespace targets"
-            )
-        } else {
-            format!(
-                "current controllers look the route up in {ns} only (targetRef.namespace is ignored) and old ones reject cross-namespace targets"
-            )
-        };
-        walk.find(
-            Finding::new(
-                Code::TargetRefCrossNamespace,
-                me.clone(),
-                "spec.targetRef.namespace",
-                format!("{me} targets an HTTPRoute in namespace {tns}: {detail}"),
-                Fix::say(format!("Create the registration in namespace {tns} (next to the route) and drop spec.targetRef.namespace."))
-                    .target(ObjRef::new(reg.view.0.group(), &reg.kind, tns, &reg.meta.name))
-                    .yaml(format!(
-                        "apiVersion: {}\nkind: {}\nmetadata:\n  name: {}\n  namespace: {tns}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: {}\n",
-                        reg.api_version, reg.kind, reg.meta.name, target.name
-                    )),
-            )
-            .at(origin),
-        );
+        target_in_another_namespace(walk, reg, target, tns);
         return None;
     }
     if walk.malformed_link(&me, "targetRef", Kind::HttpRoute, ns, &target.name) {
@@ -272,56 +206,141 @@ pub fn target_route<'s>(walk: &mut Walk<'_, 's>, reg: &'s RegistrationObj) -> Op
         }
         None if walk.blocked_link(&me, "targetRef", &route_ref, Kind::HttpRoute, ns, &target.name) => None,
         None => {
-            let others: Vec<String> = walk
-                .snap()
-                .routes
-                .values()
-                .filter(|r| r.meta.name == target.name)
-                .map(|r| r.meta.namespace.clone())
-                .collect();
-            let hint = if !others.is_empty() {
-                format!(
-                    "; an HTTPRoute of that name exists in namespace {} (registration and route must share a namespace)",
-                    others.join(", ")
-                )
-            } else if walk.snap().lookups.knows_all(Kind::HttpRoute, ns) {
-                let names: Vec<&str> = crate::snapshot::in_namespace(&walk.snap().routes, ns)
-                    .map(|r| r.meta.name.as_str())
-                    .collect();
-                if names.is_empty() {
-                    format!("; namespace {ns} holds no HTTPRoute")
-                } else {
-                    format!("; HTTPRoutes in {ns}: {}", names.join(", "))
-                }
-            } else {
-                String::new()
-            };
-            let detail = walk.not_found(Kind::HttpRoute, &target.name, "not found");
-            walk.link(&me, "targetRef", &route_ref, LinkState::Fail, detail);
-            walk.find(
-                Finding::new(
-                    Code::TargetRouteNotFound,
-                    me.clone(),
-                    "spec.targetRef.name",
-                    format!("{me} targets {route_ref}, which does not exist{hint}"),
-                    match others.first() {
-                        Some(there) => Fix::say(format!(
-                            "Create the registration in namespace {there}, next to HTTPRoute {there}/{}, or move the route to namespace {ns}.",
-                            target.name
-                        ))
-                        .target(ObjRef { namespace: there.clone(), ..me.clone() }),
-                        None => Fix::say(format!(
-                            "Fix spec.targetRef.name, or create HTTPRoute {} in namespace {ns}.",
-                            target.name
-                        ))
-                        .target(route_ref),
-                    },
-                )
-                .at(origin),
-            );
+            target_route_not_found(walk, reg, target);
             None
         }
     }
+}
+
+/// No `spec.targetRef` at all.
+fn missing_target_ref(walk: &mut Walk, reg: &RegistrationObj) {
+    let me = reg.objref();
+    let origin = reg.origin.as_ref();
+    let placeholder = ObjRef::route(&reg.meta.namespace, "?");
+    walk.link(&me, "targetRef", &placeholder, LinkState::Fail, "spec.targetRef is missing");
+    walk.find(
+        Finding::new(
+            Code::TargetRouteNotFound,
+            me.clone(),
+            "spec.targetRef",
+            format!("{me} has no spec.targetRef, so it names no HTTPRoute"),
+            // spec.targetRef is required: the API server refuses the object as it is.
+            Fix::say("Set spec.targetRef to the server's HTTPRoute in the manifest.").in_manifest(
+                json!({"spec": {"targetRef": {"group": GATEWAY_GROUP, "kind": "HTTPRoute", "name": "<route>"}}}),
+            ),
+        )
+        .at(origin),
+    );
+}
+
+/// A targetRef of another group or kind than HTTPRoute.
+fn target_not_a_route(walk: &mut Walk, reg: &RegistrationObj, target: &TargetRef, group: &str, kind: &str) {
+    let (me, ns, origin) = (reg.objref(), &reg.meta.namespace, reg.origin.as_ref());
+    let to = ObjRef::new(group, kind, ns, &target.name);
+    walk.link(&me, "targetRef", &to, LinkState::Fail, format!("targets {group}/{kind}, not an HTTPRoute"));
+    walk.find(
+        Finding::new(
+            Code::TargetRefInvalidKind,
+            me.clone(),
+            "spec.targetRef",
+            format!("spec.targetRef of {me} names {group}/{kind} {}: only gateway.networking.k8s.io HTTPRoute is supported", target.name),
+            Fix::say("Point spec.targetRef at the server's HTTPRoute.").merge(
+                &me,
+                json!({"spec": {"targetRef": {"group": GATEWAY_GROUP, "kind": "HTTPRoute", "name": target.name}}}),
+            ),
+        )
+        .at(origin),
+    );
+}
+
+/// A targetRef into another namespace: ignored by current controllers, rejected by old ones.
+fn target_in_another_namespace(walk: &mut Walk, reg: &RegistrationObj, target: &TargetRef, tns: &str) {
+    let (me, ns, origin) = (reg.objref(), &reg.meta.namespace, reg.origin.as_ref());
+    let elsewhere = ObjRef::route(tns, &target.name);
+    let exists = get(&walk.snap().routes, tns, &target.name).is_some();
+    walk.link(
+        &me,
+        "targetRef",
+        &elsewhere,
+        LinkState::Fail,
+        format!("targetRef.namespace {tns} differs from the registration's namespace {ns}"),
+    );
+    let detail = if exists {
+        format!(
+            "{elsewhere} exists, but current controllers look the route up in {ns} only (targetRef.namespace is ignored) and old ones reject cross-namespace targets"
+        )
+    } else {
+        format!(
+            "current controllers look the route up in {ns} only (targetRef.namespace is ignored) and old ones reject cross-namespace targets"
+        )
+    };
+    walk.find(
+        Finding::new(
+            Code::TargetRefCrossNamespace,
+            me.clone(),
+            "spec.targetRef.namespace",
+            format!("{me} targets an HTTPRoute in namespace {tns}: {detail}"),
+            Fix::say(format!("Create the registration in namespace {tns} (next to the route) and drop spec.targetRef.namespace."))
+                .target(ObjRef::new(reg.view.0.group(), &reg.kind, tns, &reg.meta.name))
+                .yaml(format!(
+                    "apiVersion: {}\nkind: {}\nmetadata:\n  name: {}\n  namespace: {tns}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: {}\n",
+                    reg.api_version, reg.kind, reg.meta.name, target.name
+                )),
+        )
+        .at(origin),
+    );
+}
+
+/// The route the targetRef names is not in the registration's namespace: where it might be.
+fn target_route_not_found(walk: &mut Walk, reg: &RegistrationObj, target: &TargetRef) {
+    let (me, ns, origin) = (reg.objref(), &reg.meta.namespace, reg.origin.as_ref());
+    let route_ref = ObjRef::route(ns, &target.name);
+    let others: Vec<String> = walk
+        .snap()
+        .routes
+        .values()
+        .filter(|r| r.meta.name == target.name)
+        .map(|r| r.meta.namespace.clone())
+        .collect();
+    let hint = if !others.is_empty() {
+        format!(
+            "; an HTTPRoute of that name exists in namespace {} (registration and route must share a namespace)",
+            others.join(", ")
+        )
+    } else if walk.snap().lookups.knows_all(Kind::HttpRoute, ns) {
+        let names: Vec<&str> =
+            crate::snapshot::in_namespace(&walk.snap().routes, ns).map(|r| r.meta.name.as_str()).collect();
+        if names.is_empty() {
+            format!("; namespace {ns} holds no HTTPRoute")
+        } else {
+            format!("; HTTPRoutes in {ns}: {}", names.join(", "))
+        }
+    } else {
+        String::new()
+    };
+    let detail = walk.not_found(Kind::HttpRoute, &target.name, "not found");
+    walk.link(&me, "targetRef", &route_ref, LinkState::Fail, detail);
+    walk.find(
+        Finding::new(
+            Code::TargetRouteNotFound,
+            me.clone(),
+            "spec.targetRef.name",
+            format!("{me} targets {route_ref}, which does not exist{hint}"),
+            match others.first() {
+                Some(there) => Fix::say(format!(
+                    "Create the registration in namespace {there}, next to HTTPRoute {there}/{}, or move the route to namespace {ns}.",
+                    target.name
+                ))
+                .target(ObjRef { namespace: there.clone(), ..me.clone() }),
+                None => Fix::say(format!(
+                    "Fix spec.targetRef.name, or create HTTPRoute {} in namespace {ns}.",
+                    target.name
+                ))
+                .target(route_ref),
+            },
+        )
+        .at(origin),
+    );
 }
 
 /// The finding for a NAME that matches no registration, naming where that name does exist.
