@@ -13,37 +13,58 @@ use std::sync::Arc;
 
 /// Checks the registration's own fields.
 pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
+    let me = reg.objref();
+    let states = [
+        api_outdated(walk, reg),
+        prefix_field_pruned(walk, reg),
+        prefix_invalid(walk, reg),
+        disabled(walk, reg),
+        stuck_deleting(walk, reg),
+    ];
+    let state = states.into_iter().flatten().fold(LinkState::Ok, MaxWith::max_with);
+    // The header names the API version and the releases: the link says what is beyond them.
+    let evidence =
+        reg.view.1.written_prefix().map_or_else(|| "valid".to_string(), |p| format!("prefix {p:?}"));
+    walk.link(&me, "registration", &me, state, evidence);
+}
+
+/// An `mcp.kagenti.com` registration where the input holds `mcp.kuadrant.io` objects.
+fn api_outdated(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
     let (generation, r) = (&reg.view.0, &reg.view.1);
     let me = reg.objref();
     let origin = reg.origin.as_ref();
-    let mut state = LinkState::Ok;
-    // The header names the API version and the releases: the link says what is beyond them.
-    let mut notes: Vec<String> = Vec::new();
-
-    if generation.group() == "mcp.kagenti.com"
-        && walk.snap().api_versions.values().flatten().any(|v| v.starts_with("mcp.kuadrant.io/"))
+    if !(generation.group() == "mcp.kagenti.com"
+        && walk.snap().api_versions.values().flatten().any(|v| v.starts_with("mcp.kuadrant.io/")))
     {
-        state = LinkState::Fail;
-        walk.find(
-            Finding::new(
-                Code::RegistrationApiOutdated,
-                me.clone(),
-                "apiVersion",
-                format!("{me} uses {}, but {} holds mcp.kuadrant.io objects: controllers from mcp-gateway v0.6 on ignore the mcp.kagenti.com group", reg.api_version, walk.snap().lookups.source()),
-                Fix::say("Re-create the registration as mcp.kuadrant.io/v1 MCPServerRegistration.").yaml(format!(
-                    "apiVersion: mcp.kuadrant.io/v1\nkind: MCPServerRegistration\nmetadata:\n  name: {}\n  namespace: {}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: {}\n{}",
-                    reg.meta.name,
-                    reg.meta.namespace,
-                    r.spec.target_ref.as_ref().map_or("<route>", |t| t.name.as_str()),
-                    r.written_prefix().map_or(String::new(), |p| format!("  prefix: {p}\n")),
-                )),
-            )
-            .at(origin),
-        );
+        return None;
     }
+    walk.find(
+        Finding::new(
+            Code::RegistrationApiOutdated,
+            me.clone(),
+            "apiVersion",
+            format!("{me} uses {}, but {} holds mcp.kuadrant.io objects: controllers from mcp-gateway v0.6 on ignore the mcp.kagenti.com group", reg.api_version, walk.snap().lookups.source()),
+            Fix::say("Re-create the registration as mcp.kuadrant.io/v1 MCPServerRegistration.").yaml(format!(
+                "apiVersion: mcp.kuadrant.io/v1\nkind: MCPServerRegistration\nmetadata:\n  name: {}\n  namespace: {}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: {}\n{}",
+                reg.meta.name,
+                reg.meta.namespace,
+                r.spec.target_ref.as_ref().map_or("<route>", |t| t.name.as_str()),
+                r.written_prefix().map_or(String::new(), |p| format!("  prefix: {p}\n")),
+            )),
+        )
+        .at(origin),
+    );
+    Some(LinkState::Fail)
+}
+
+/// `toolPrefix` where the release reads `prefix`, or the reverse: the API server prunes it.
+fn prefix_field_pruned(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
+    let r = &reg.view.1;
+    let me = reg.objref();
+    let origin = reg.origin.as_ref();
+    let mut state = None;
     let (pruned, kept) = walk.split(|r| r.prefix_field() == "prefix");
     if let (Some(tp), false) = (r.spec.tool_prefix.as_deref(), pruned.is_empty()) {
-        state = LinkState::Warn;
         walk.find_on(
             pruned,
             Finding::new(
@@ -56,11 +77,11 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
             )
             .at(origin),
         );
+        state = Some(LinkState::Warn);
     }
     if let (Some(p), None) = (r.spec.prefix.as_deref(), r.spec.tool_prefix.as_deref())
         && !kept.is_empty()
     {
-        state = state.max_with(LinkState::Warn);
         walk.find_on(
             kept,
             Finding::new(
@@ -73,76 +94,91 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
             )
             .at(origin),
         );
+        state = Some(LinkState::Warn);
     }
-    if let Some(p) = &r.spec.prefix
-        && !valid_prefix(p)
-        && !pruned.is_empty()
-    {
-        state = if kept.is_empty() { LinkState::Fail } else { LinkState::Warn };
-        let suggestion = suggest_prefix(p);
-        walk.find_on(
-            pruned,
-            Finding::new(
-                Code::PrefixInvalid,
-                me.clone(),
-                "spec.prefix",
-                format!(
-                    "spec.prefix {p:?} of {me} does not match ^[a-z0-9][a-z0-9_]*$; the API server rejects it"
-                ),
-                Fix::say(format!("Use a prefix such as {suggestion:?} in the manifest."))
-                    .in_manifest(json!({"spec": {"prefix": suggestion}})),
-            )
-            .at(origin),
-        );
-    }
-    if r.spec.state.as_deref() == Some("Disabled") && walk.releases.iter().any(|r| r.has_state()) {
-        state = state.max_with(LinkState::Warn);
-        walk.find(
-            Finding::new(
-                Code::RegistrationDisabled,
-                me.clone(),
-                "spec.state",
-                format!("{me} has spec.state: Disabled; the gateway does not serve its tools"),
-                Fix::say("Set spec.state: Enabled when the server should be served.")
-                    .merge(&me, json!({"spec": {"state": "Enabled"}})),
-            )
-            .at(origin),
-        );
-    }
-    if let Some(since) = reg.meta.deletion_timestamp() {
-        state = state.max_with(LinkState::Warn);
-        let finalizers = reg.meta.finalizers().join(", ");
-        let foreign: Vec<&String> =
-            reg.meta.finalizers().iter().filter(|f| !f.starts_with(generation.group())).collect();
-        let why = if foreign.is_empty() {
-            "the controller has not removed its finalizer: is it running? (a route status entry of another controller holding only the mcp-gateway Programmed condition also blocks it, mcp-gateway#1513)".to_string()
-        } else {
+    state
+}
+
+/// A `prefix` the v0.7.0+ pattern refuses.
+fn prefix_invalid(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
+    let r = &reg.view.1;
+    let me = reg.objref();
+    let origin = reg.origin.as_ref();
+    let (pruned, kept) = walk.split(|r| r.prefix_field() == "prefix");
+    let p = r.spec.prefix.as_ref().filter(|p| !valid_prefix(p) && !pruned.is_empty())?;
+    let suggestion = suggest_prefix(p);
+    walk.find_on(
+        pruned,
+        Finding::new(
+            Code::PrefixInvalid,
+            me.clone(),
+            "spec.prefix",
             format!(
-                "finalizer {} belongs to another API group's controller, which no longer acts on this object",
-                foreign.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
-            )
-        };
-        walk.find(
-            Finding::new(
-                Code::RegistrationStuckDeleting,
-                me.clone(),
-                "metadata.finalizers",
-                format!("{me} is being deleted since {since} but keeps finalizers [{finalizers}]: {why}"),
-                Fix::say("Check the mcp-gateway controller's logs; if it cannot finish, remove the finalizers.").command(format!(
-                    "kubectl patch {} {} -n {} --type=json -p '[{{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}}]'",
-                    me.kubectl_resource(),
-                    reg.meta.name,
-                    reg.meta.namespace
-                )),
-            )
-            .at(origin),
-        );
+                "spec.prefix {p:?} of {me} does not match ^[a-z0-9][a-z0-9_]*$; the API server rejects it"
+            ),
+            Fix::say(format!("Use a prefix such as {suggestion:?} in the manifest."))
+                .in_manifest(json!({"spec": {"prefix": suggestion}})),
+        )
+        .at(origin),
+    );
+    Some(if kept.is_empty() { LinkState::Fail } else { LinkState::Warn })
+}
+
+/// `spec.state: Disabled` on a release that has the field.
+fn disabled(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
+    let r = &reg.view.1;
+    let me = reg.objref();
+    let origin = reg.origin.as_ref();
+    if !(r.spec.state.as_deref() == Some("Disabled") && walk.releases.iter().any(|r| r.has_state())) {
+        return None;
     }
-    if let Some(p) = r.written_prefix() {
-        notes.push(format!("prefix {p:?}"));
-    }
-    let evidence = if notes.is_empty() { "valid".to_string() } else { notes.join(", ") };
-    walk.link(&me, "registration", &me, state, evidence);
+    walk.find(
+        Finding::new(
+            Code::RegistrationDisabled,
+            me.clone(),
+            "spec.state",
+            format!("{me} has spec.state: Disabled; the gateway does not serve its tools"),
+            Fix::say("Set spec.state: Enabled when the server should be served.")
+                .merge(&me, json!({"spec": {"state": "Enabled"}})),
+        )
+        .at(origin),
+    );
+    Some(LinkState::Warn)
+}
+
+/// Being deleted, with finalizers left.
+fn stuck_deleting(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
+    let generation = &reg.view.0;
+    let me = reg.objref();
+    let origin = reg.origin.as_ref();
+    let since = reg.meta.deletion_timestamp()?;
+    let finalizers = reg.meta.finalizers().join(", ");
+    let foreign: Vec<&String> =
+        reg.meta.finalizers().iter().filter(|f| !f.starts_with(generation.group())).collect();
+    let why = if foreign.is_empty() {
+        "the controller has not removed its finalizer: is it running? (a route status entry of another controller holding only the mcp-gateway Programmed condition also blocks it, mcp-gateway#1513)".to_string()
+    } else {
+        format!(
+            "finalizer {} belongs to another API group's controller, which no longer acts on this object",
+            foreign.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+        )
+    };
+    walk.find(
+        Finding::new(
+            Code::RegistrationStuckDeleting,
+            me.clone(),
+            "metadata.finalizers",
+            format!("{me} is being deleted since {since} but keeps finalizers [{finalizers}]: {why}"),
+            Fix::say("Check the mcp-gateway controller's logs; if it cannot finish, remove the finalizers.").command(format!(
+                "kubectl patch {} {} -n {} --type=json -p '[{{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}}]'",
+                me.kubectl_resource(),
+                reg.meta.name,
+                reg.meta.namespace
+            )),
+        )
+        .at(origin),
+    );
+    Some(LinkState::Warn)
 }
 
 trait MaxWith {
