@@ -27,74 +27,10 @@ pub fn backends(walk: &mut Walk, route: &Obj<HttpRoute>) {
 
 fn one(walk: &mut Walk, route: &Obj<HttpRoute>, target: &BackendTarget, field: &str, relation: &str) {
     let me = route.objref();
-    let origin = route.origin.as_ref();
-    let to = target.objref();
     match walk.graph.backend(route, target) {
-        BackendOutcome::InvalidKind => {
-            walk.link(
-                &me,
-                relation,
-                &to,
-                LinkState::Fail,
-                format!("InvalidKind: {}/{}", display_group(&target.group), target.kind),
-            );
-            let hint = if target.group == "core" || target.group == "v1" {
-                format!(" (group {:?} is not the core group; core is \"\")", target.group)
-            } else {
-                String::new()
-            };
-            walk.find(
-                Finding::new(
-                    Code::BackendInvalidKind,
-                    me.clone(),
-                    field,
-                    format!(
-                        "{field} of HTTPRoute {} names {}/{} {}: unsupported backend reference kind{hint}",
-                        me.ns_name(),
-                        display_group(&target.group),
-                        target.kind,
-                        target.name
-                    ),
-                    Fix::say(
-                        "Reference a core Service: group \"\" and kind Service (or drop both: they default).",
-                    )
-                    .json_patch(
-                        &me,
-                        &[
-                            ("add", format!("{}/group", pointer(field)), json!("")),
-                            ("add", format!("{}/kind", pointer(field)), json!("Service")),
-                        ],
-                    ),
-                )
-                .at(origin),
-            );
-        }
+        BackendOutcome::InvalidKind => invalid_kind(walk, route, target, field, relation),
         BackendOutcome::IstioHostname { valid } => {
-            if valid {
-                walk.link(
-                    &me,
-                    relation,
-                    &to,
-                    LinkState::Ok,
-                    format!("Istio Hostname backend https://{}:{}", target.name, target.port.unwrap_or(443)),
-                );
-            } else {
-                walk.link(&me, relation, &to, LinkState::Fail, "invalid host name");
-                walk.find(
-                    Finding::new(
-                        Code::HostnameBackendInvalid,
-                        me.clone(),
-                        field,
-                        format!(
-                            "invalid hostname in backendRef: {:?} in HTTPRoute {}",
-                            target.name,
-                            me.ns_name()
-                        ),
-                        Fix::say("Use a lower-case DNS name, e.g. api.example.com."),
-                    )
-                    .at(origin),
-                );
-            }
+            istio_hostname(walk, route, target, field, relation, valid)
         }
         BackendOutcome::NotPermitted(_)
             if walk.blocked_link(
@@ -106,59 +42,146 @@ fn one(walk: &mut Walk, route: &Obj<HttpRoute>, target: &BackendTarget, field: &
                 "*",
             ) => {}
         BackendOutcome::NotPermitted(miss) => not_permitted(walk, route, target, field, relation, &miss),
-        BackendOutcome::NotFound => {
-            if walk.kind_missing(&me, relation, &to, Kind::Service, "Services")
-                || walk.malformed_link(&me, relation, Kind::Service, &target.namespace, &target.name)
-                || walk.blocked_link(&me, relation, &to, Kind::Service, &target.namespace, &target.name)
-            {
-                return;
-            }
-            let others: Vec<String> = walk
-                .snap()
-                .services
-                .values()
-                .filter(|s| s.meta.name == target.name)
-                .map(|s| s.meta.namespace.clone())
-                .collect();
-            let hint = if others.is_empty() {
-                String::new()
-            } else {
-                format!("; a Service of that name exists in namespace {}", others.join(", "))
-            };
-            let detail = walk.not_found(Kind::Service, &target.name, "BackendNotFound");
-            walk.link(&me, relation, &to, LinkState::Fail, detail);
-            walk.find(
-                Finding::new(
-                    Code::BackendNotFound,
-                    me.clone(),
-                    field,
-                    format!(
-                        "{field} of HTTPRoute {} names Service {}, which does not exist{hint}",
-                        me.ns_name(),
-                        to.ns_name()
-                    ),
-                    Fix::say(format!(
-                        "Fix the backendRef's name/namespace, or create Service {}.",
-                        to.ns_name()
-                    ))
-                    .target(to.clone()),
-                )
-                .at(origin),
-            );
-        }
+        BackendOutcome::NotFound => service_not_found(walk, route, target, field, relation),
         BackendOutcome::Service { service, granted_by } => {
             if let Some(grant) = &granted_by {
-                walk.link(
-                    &me,
-                    format!("{relation} grant"),
-                    grant,
-                    LinkState::Ok,
-                    format!("permits HTTPRoute from {}", route.meta.namespace),
-                );
+                let evidence = format!("permits HTTPRoute from {}", route.meta.namespace);
+                walk.link(&me, format!("{relation} grant"), grant, LinkState::Ok, evidence);
             }
             service_link(walk, route, target, service, field, relation);
         }
     }
+}
+
+/// Neither a core Service nor an Istio Hostname (`group: core` is the classic slip).
+fn invalid_kind(
+    walk: &mut Walk,
+    route: &Obj<HttpRoute>,
+    target: &BackendTarget,
+    field: &str,
+    relation: &str,
+) {
+    let me = route.objref();
+    let origin = route.origin.as_ref();
+    let to = target.objref();
+    walk.link(
+        &me,
+        relation,
+        &to,
+        LinkState::Fail,
+        format!("InvalidKind: {}/{}", display_group(&target.group), target.kind),
+    );
+    let hint = if target.group == "core" || target.group == "v1" {
+        format!(" (group {:?} is not the core group; core is \"\")", target.group)
+    } else {
+        String::new()
+    };
+    walk.find(
+        Finding::new(
+            Code::BackendInvalidKind,
+            me.clone(),
+            field,
+            format!(
+                "{field} of HTTPRoute {} names {}/{} {}: unsupported backend reference kind{hint}",
+                me.ns_name(),
+                display_group(&target.group),
+                target.kind,
+                target.name
+            ),
+            Fix::say("Reference a core Service: group \"\" and kind Service (or drop both: they default).")
+                .json_patch(
+                    &me,
+                    &[
+                        ("add", format!("{}/group", pointer(field)), json!("")),
+                        ("add", format!("{}/kind", pointer(field)), json!("Service")),
+                    ],
+                ),
+        )
+        .at(origin),
+    );
+}
+
+/// An Istio `Hostname` backend: fine when its name is a DNS name.
+fn istio_hostname(
+    walk: &mut Walk,
+    route: &Obj<HttpRoute>,
+    target: &BackendTarget,
+    field: &str,
+    relation: &str,
+    valid: bool,
+) {
+    let me = route.objref();
+    let origin = route.origin.as_ref();
+    let to = target.objref();
+    if valid {
+        walk.link(
+            &me,
+            relation,
+            &to,
+            LinkState::Ok,
+            format!("Istio Hostname backend https://{}:{}", target.name, target.port.unwrap_or(443)),
+        );
+    } else {
+        walk.link(&me, relation, &to, LinkState::Fail, "invalid host name");
+        walk.find(
+            Finding::new(
+                Code::HostnameBackendInvalid,
+                me.clone(),
+                field,
+                format!("invalid hostname in backendRef: {:?} in HTTPRoute {}", target.name, me.ns_name()),
+                Fix::say("Use a lower-case DNS name, e.g. api.example.com."),
+            )
+            .at(origin),
+        );
+    }
+}
+
+/// No Service of that name in that namespace: where one of that name does exist.
+fn service_not_found(
+    walk: &mut Walk,
+    route: &Obj<HttpRoute>,
+    target: &BackendTarget,
+    field: &str,
+    relation: &str,
+) {
+    let me = route.objref();
+    let origin = route.origin.as_ref();
+    let to = target.objref();
+    if walk.kind_missing(&me, relation, &to, Kind::Service, "Services")
+        || walk.malformed_link(&me, relation, Kind::Service, &target.namespace, &target.name)
+        || walk.blocked_link(&me, relation, &to, Kind::Service, &target.namespace, &target.name)
+    {
+        return;
+    }
+    let others: Vec<String> = walk
+        .snap()
+        .services
+        .values()
+        .filter(|s| s.meta.name == target.name)
+        .map(|s| s.meta.namespace.clone())
+        .collect();
+    let hint = if others.is_empty() {
+        String::new()
+    } else {
+        format!("; a Service of that name exists in namespace {}", others.join(", "))
+    };
+    let detail = walk.not_found(Kind::Service, &target.name, "BackendNotFound");
+    walk.link(&me, relation, &to, LinkState::Fail, detail);
+    walk.find(
+        Finding::new(
+            Code::BackendNotFound,
+            me.clone(),
+            field,
+            format!(
+                "{field} of HTTPRoute {} names Service {}, which does not exist{hint}",
+                me.ns_name(),
+                to.ns_name()
+            ),
+            Fix::say(format!("Fix the backendRef's name/namespace, or create Service {}.", to.ns_name()))
+                .target(to.clone()),
+        )
+        .at(origin),
+    );
 }
 
 fn display_group(group: &str) -> &str {
