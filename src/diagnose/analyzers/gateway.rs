@@ -72,23 +72,7 @@ fn parent<'s>(
     let mut result = ParentResult { eval: eval.clone(), gateway: None, extension: None, works: false };
     let listeners = match &eval.attachment {
         Attachment::UnsupportedKind => {
-            walk.link(
-                &me,
-                &relation,
-                &target,
-                LinkState::Fail,
-                format!("{}/{} is not a Gateway", target.group, target.kind),
-            );
-            walk.find(
-                Finding::new(
-                    Code::ParentUnsupportedKind,
-                    me.clone(),
-                    field,
-                    format!("parentRef {} of HTTPRoute {} names {}/{} {}, which is not a Gateway or ListenerSet", eval.index, me.ns_name(), target.group, target.kind, target.ns_name()),
-                    Fix::say("Point the parentRef at the MCP Gateway (drop group and kind; they default to Gateway)."),
-                )
-                .at(origin),
-            );
+            unsupported_kind(walk, route, &eval, &field, &relation);
             return result;
         }
         Attachment::ParentNotFound => {
@@ -138,29 +122,7 @@ fn parent<'s>(
     };
     let (verdicts, reason) = listeners;
     let section = eval.parent_ref.section_name.as_deref();
-    let any_selected = verdicts.iter().any(|v| v.rejection != Some(ListenerRejection::NotSelected));
-    let evidence = verdicts
-        .iter()
-        .filter(|v| !any_selected || v.rejection != Some(ListenerRejection::NotSelected))
-        .map(|v| {
-            let l = v.listener;
-            let what = match &v.rejection {
-                None => "admits".to_string(),
-                Some(ListenerRejection::NotSelected) => "not selected".into(),
-                Some(ListenerRejection::Kind(why) | ListenerRejection::Namespace(why)) => why.clone(),
-                Some(ListenerRejection::Hostname) => "no hostname intersects".into(),
-            };
-            let note = v.note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
-            let host = l.hostname.as_deref().map_or(String::new(), |h| format!(" {h}"));
-            // The relation already names the listener the parentRef asks for.
-            match section == Some(l.name.as_str()) {
-                true if v.rejection.is_none() => format!("{}:{}{host}{note}", l.protocol, l.port),
-                true => format!("{}:{}{host}: {what}{note}", l.protocol, l.port),
-                false => format!("{} ({}:{}{host}): {what}{note}", l.name, l.protocol, l.port),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    let evidence = listener_evidence(&verdicts, section);
     let listener_relation = match section {
         Some(s) => format!("listener {s}"),
         None => "listeners".to_string(),
@@ -183,6 +145,64 @@ fn parent<'s>(
     let finding = rejection_finding(walk.graph, route, &eval, reason, &verdicts, &field);
     walk.find(finding.at(origin));
     result
+}
+
+/// A parentRef of a kind that is neither Gateway nor ListenerSet.
+fn unsupported_kind(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, field: &str, relation: &str) {
+    let (me, target) = (route.objref(), &eval.target);
+    walk.link(
+        &me,
+        relation,
+        target,
+        LinkState::Fail,
+        format!("{}/{} is not a Gateway", target.group, target.kind),
+    );
+    walk.find(
+        Finding::new(
+            Code::ParentUnsupportedKind,
+            me.clone(),
+            field,
+            format!(
+                "parentRef {} of HTTPRoute {} names {}/{} {}, which is not a Gateway or ListenerSet",
+                eval.index,
+                me.ns_name(),
+                target.group,
+                target.kind,
+                target.ns_name()
+            ),
+            Fix::say(
+                "Point the parentRef at the MCP Gateway (drop group and kind; they default to Gateway).",
+            ),
+        )
+        .at(route.origin.as_ref()),
+    );
+}
+
+/// What each listener said of the route (the selected ones, when the parentRef selects some).
+fn listener_evidence(verdicts: &[ListenerVerdict], section: Option<&str>) -> String {
+    let any_selected = verdicts.iter().any(|v| v.rejection != Some(ListenerRejection::NotSelected));
+    verdicts
+        .iter()
+        .filter(|v| !any_selected || v.rejection != Some(ListenerRejection::NotSelected))
+        .map(|v| {
+            let l = v.listener;
+            let what = match &v.rejection {
+                None => "admits".to_string(),
+                Some(ListenerRejection::NotSelected) => "not selected".into(),
+                Some(ListenerRejection::Kind(why) | ListenerRejection::Namespace(why)) => why.clone(),
+                Some(ListenerRejection::Hostname) => "no hostname intersects".into(),
+            };
+            let note = v.note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
+            let host = l.hostname.as_deref().map_or(String::new(), |h| format!(" {h}"));
+            // The relation already names the listener the parentRef asks for.
+            match section == Some(l.name.as_str()) {
+                true if v.rejection.is_none() => format!("{}:{}{host}{note}", l.protocol, l.port),
+                true => format!("{}:{}{host}: {what}{note}", l.protocol, l.port),
+                false => format!("{} ({}:{}{host}): {what}{note}", l.name, l.protocol, l.port),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// When the parent cannot be read, the route's own status may still answer: use it, and say so.
