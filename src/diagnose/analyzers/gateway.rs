@@ -512,24 +512,7 @@ fn gateway_class(walk: &mut Walk, gw: &Obj<Gateway>) {
         return;
     }
     let Some(class) = get(&walk.snap().gateway_classes, "", class_name) else {
-        let known: Vec<&str> = walk.snap().gateway_classes.values().map(|c| c.meta.name.as_str()).collect();
-        let known = match walk.snap().lookups.refused(Kind::GatewayClass, class_name) {
-            Some(why) => format!("the classes could not be listed: {why}"),
-            None => format!("classes in {}: {}", walk.snap().lookups.source(), known.join(", ")),
-        };
-        let detail = walk.not_found(Kind::GatewayClass, class_name, "not found");
-        walk.link(&gw_ref, "gatewayClassName", &class_ref, LinkState::Fail, detail);
-        walk.find(
-            Finding::new(
-                Code::GatewayClassNotFound,
-                gw_ref.clone(),
-                "spec.gatewayClassName",
-                format!("{gw_ref} uses GatewayClass {class_name}, which does not exist ({known})"),
-                Fix::say("Set spec.gatewayClassName to an installed GatewayClass.")
-                    .command("kubectl get gatewayclasses"),
-            )
-            .at(gw.origin.as_ref()),
-        );
+        class_not_found(walk, gw);
         return;
     };
     let accepted = condition(&class.view.status.conditions, "Accepted");
@@ -592,6 +575,31 @@ fn gateway_class(walk: &mut Walk, gw: &Obj<Gateway>) {
             format!("exists, controller {}", class.view.spec.controller_name),
         ),
     }
+}
+
+/// The Gateway's class is not in the input or the cluster: which classes there are.
+fn class_not_found(walk: &mut Walk, gw: &Obj<Gateway>) {
+    let gw_ref = gw.objref();
+    let class_name = &gw.view.spec.gateway_class_name;
+    let class_ref = ObjRef::new(crate::model::objref::GATEWAY_GROUP, "GatewayClass", "", class_name);
+    let known: Vec<&str> = walk.snap().gateway_classes.values().map(|c| c.meta.name.as_str()).collect();
+    let known = match walk.snap().lookups.refused(Kind::GatewayClass, class_name) {
+        Some(why) => format!("the classes could not be listed: {why}"),
+        None => format!("classes in {}: {}", walk.snap().lookups.source(), known.join(", ")),
+    };
+    let detail = walk.not_found(Kind::GatewayClass, class_name, "not found");
+    walk.link(&gw_ref, "gatewayClassName", &class_ref, LinkState::Fail, detail);
+    walk.find(
+        Finding::new(
+            Code::GatewayClassNotFound,
+            gw_ref.clone(),
+            "spec.gatewayClassName",
+            format!("{gw_ref} uses GatewayClass {class_name}, which does not exist ({known})"),
+            Fix::say("Set spec.gatewayClassName to an installed GatewayClass.")
+                .command("kubectl get gatewayclasses"),
+        )
+        .at(gw.origin.as_ref()),
+    );
 }
 
 /// The Gateway's own conditions, when it carries status.
