@@ -87,6 +87,18 @@ pub type Store<T> = BTreeMap<StoreKey, Box<Obj<T>>>;
 /// One short string per object instead of two.
 pub type StoreKey = (Box<str>, &'static str);
 
+/// Gives a namespaced object without a namespace `default_namespace`, as `kubectl apply` does.
+fn default_namespace_of(value: &mut Value, default_namespace: &str) {
+    if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+        let empty = meta.get("namespace").and_then(Value::as_str).is_none_or(str::is_empty);
+        if empty {
+            meta.insert("namespace".into(), Value::String(default_namespace.to_string()));
+        }
+    } else if let Some(map) = value.as_object_mut() {
+        map.insert("metadata".into(), serde_json::json!({"namespace": default_namespace}));
+    }
+}
+
 /// The key of `namespace/name` of `group_kind`; `""` is the least group/kind, to start a range.
 pub fn store_key(namespace: &str, name: &str, group_kind: &'static str) -> StoreKey {
     (format!("{namespace}\0{name}").into_boxed_str(), group_kind)
@@ -371,28 +383,10 @@ impl Snapshot {
             strip_secret_values(&mut value);
         }
         if kind.namespaced() {
-            if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
-                let empty = meta.get("namespace").and_then(Value::as_str).is_none_or(str::is_empty);
-                if empty {
-                    meta.insert("namespace".into(), Value::String(default_namespace.to_string()));
-                }
-            } else if let Some(map) = value.as_object_mut() {
-                map.insert("metadata".into(), serde_json::json!({"namespace": default_namespace}));
-            }
+            default_namespace_of(&mut value, default_namespace);
         }
         if self.keep_raw {
-            let mut shown = value.clone();
-            if let Some(meta) = shown.get_mut("metadata").and_then(Value::as_object_mut) {
-                meta.remove("managedFields");
-                if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
-                    a.remove("kubectl.kubernetes.io/last-applied-configuration");
-                }
-            }
-            let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-            let metadata = value.get("metadata").unwrap_or(&Value::Null);
-            let ns = if kind.namespaced() { str_at(metadata, "namespace") } else { String::new() };
-            let name = str_at(value.get("metadata").unwrap_or(&Value::Null), "name");
-            self.raw.insert(ObjRef::new(group, &kind_name, &ns, &name), shown);
+            self.keep_shown(&value, kind, &api_version, &kind_name);
         }
         let meta = match decode::<Meta>(value.get("metadata").cloned().unwrap_or(Value::Null)) {
             Ok(mut meta) => {
@@ -419,8 +413,14 @@ impl Snapshot {
             );
         }
         let view = Decoded { api_version: &api_version, kind_name: &kind_name, meta, value, origin };
+        self.store(kind, view);
+    }
+
+    /// Decodes `view` into the store of `kind`.
+    fn store(&mut self, kind: Kind, view: Decoded) {
+        let (api_version, kind_name) = (view.api_version, view.kind_name);
         match kind {
-            Kind::Registration => match Generation::of(&api_version, &kind_name) {
+            Kind::Registration => match Generation::of(api_version, kind_name) {
                 Some(generation) => {
                     let reg = view.decode().map(|r: Obj<Registration>| map_view(r, |r| (generation, r)));
                     self.keep(reg, |s| &mut s.registrations);
@@ -432,8 +432,8 @@ impl Snapshot {
                     let (ns, name) = (view.meta.namespace.clone(), view.meta.name.clone());
                     self.malformed(
                         kind,
-                        &api_version,
-                        &kind_name,
+                        api_version,
+                        kind_name,
                         &ns,
                         &name,
                         "apiVersion".into(),
@@ -456,6 +456,23 @@ impl Snapshot {
                 self.keep(Ok(view.into_obj(keys)), |s| &mut s.secrets);
             }
         }
+    }
+
+    /// Keeps the object as read, without managedFields and the last-applied annotation, for the
+    /// renderers that print objects.
+    fn keep_shown(&mut self, value: &Value, kind: Kind, api_version: &str, kind_name: &str) {
+        let mut shown = value.clone();
+        if let Some(meta) = shown.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.remove("managedFields");
+            if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+                a.remove("kubectl.kubernetes.io/last-applied-configuration");
+            }
+        }
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let metadata = value.get("metadata").unwrap_or(&Value::Null);
+        let ns = if kind.namespaced() { str_at(metadata, "namespace") } else { String::new() };
+        let name = str_at(metadata, "name");
+        self.raw.insert(ObjRef::new(group, kind_name, &ns, &name), shown);
     }
 
     #[allow(clippy::too_many_arguments)] // one call site per failure shape; a struct would only rename them
