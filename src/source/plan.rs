@@ -2,10 +2,10 @@
 //! the chains of the selected registrations still need. The cluster source calls it wave after
 //! wave until nothing new is needed, so one diagnosis reads its chain outward and nothing else.
 
-use crate::model::Kind;
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::refs::{BackendTarget, Referent, Referrer, SERVICE_NAME_LABEL, parent_target};
-use crate::snapshot::{Search, Selection, Snapshot, get};
+use crate::model::{HttpRoute, Kind};
+use crate::snapshot::{Obj, Search, Selection, Snapshot, get};
 use std::collections::BTreeSet;
 
 /// One read.
@@ -141,8 +141,21 @@ pub fn needs(snap: &Snapshot, scope: &Selection, permits: Permits) -> BTreeSet<N
             get_or_find(&mut out, snap, Kind::Secret, ns, &r.name);
         }
     }
+    let gateways = route_needs(&mut out, snap, &routes, permits);
+    gateway_needs(&mut out, snap, &gateways, permits);
+    out
+}
+
+/// What the routes' parentRefs and backendRefs need: their Gateways (and ListenerSets),
+/// Services, EndpointSlices and grants; returns the Gateways to follow, with the route's namespace.
+fn route_needs(
+    out: &mut BTreeSet<Need>,
+    snap: &Snapshot,
+    routes: &[&Obj<HttpRoute>],
+    permits: Permits,
+) -> BTreeSet<(String, String, String)> {
     let mut gateways = BTreeSet::new();
-    for route in &routes {
+    for route in routes {
         let route_ns = &route.meta.namespace;
         for parent_ref in &route.view.spec.parent_refs {
             let t = parent_target(parent_ref, route_ns);
@@ -151,7 +164,7 @@ pub fn needs(snap: &Snapshot, scope: &Selection, permits: Permits) -> BTreeSet<N
             }
             match t.kind.as_ref() {
                 "Gateway" => {
-                    get_or_find(&mut out, snap, Kind::Gateway, &t.namespace, &t.name);
+                    get_or_find(out, snap, Kind::Gateway, &t.namespace, &t.name);
                     gateways.insert((t.namespace.clone(), t.name.clone(), route_ns.clone()));
                 }
                 "ListenerSet" => {
@@ -171,7 +184,7 @@ pub fn needs(snap: &Snapshot, scope: &Selection, permits: Permits) -> BTreeSet<N
                 if !target.is_service() {
                     continue;
                 }
-                get_or_find(&mut out, snap, Kind::Service, &target.namespace, &target.name);
+                get_or_find(out, snap, Kind::Service, &target.namespace, &target.name);
                 out.insert(Need::List {
                     kind: Kind::EndpointSlice,
                     namespace: Some(target.namespace.clone()),
@@ -186,14 +199,25 @@ pub fn needs(snap: &Snapshot, scope: &Selection, permits: Permits) -> BTreeSet<N
                         namespace: &target.namespace,
                         name: &target.name,
                     };
-                    grants(&mut out, snap, permits, &from, &to);
+                    grants(out, snap, permits, &from, &to);
                 }
             }
         }
     }
-    for (gw_ns, gw_name, route_ns) in &gateways {
+    gateways
+}
+
+/// What the Gateways need: their class, the namespaces a selector asks about, and the extensions
+/// that target them with their Secrets and grants.
+fn gateway_needs(
+    out: &mut BTreeSet<Need>,
+    snap: &Snapshot,
+    gateways: &BTreeSet<(String, String, String)>,
+    permits: Permits,
+) {
+    for (gw_ns, gw_name, route_ns) in gateways {
         let Some(gw) = get(&snap.gateways, gw_ns, gw_name) else { continue };
-        get_or_find(&mut out, snap, Kind::GatewayClass, "", &gw.view.spec.gateway_class_name);
+        get_or_find(out, snap, Kind::GatewayClass, "", &gw.view.spec.gateway_class_name);
         let selects = gw.view.spec.listeners.iter().any(|l| {
             l.allowed_routes.as_ref().and_then(|a| a.namespaces.as_ref()).and_then(|n| n.from.as_deref())
                 == Some("Selector")
@@ -226,12 +250,11 @@ pub fn needs(snap: &Snapshot, scope: &Selection, permits: Permits) -> BTreeSet<N
                     namespace: &ext.meta.namespace,
                 };
                 let to = Referent { group: GATEWAY_GROUP, kind: "Gateway", namespace: gw_ns, name: gw_name };
-                grants(&mut out, snap, permits, &from, &to);
+                grants(out, snap, permits, &from, &to);
             }
             // Other extensions' conflicts are judged on the same Gateway: it is already read.
         }
     }
-    out
 }
 
 /// The names of the Services the routes read so far send traffic to. A scan of every namespace
