@@ -102,3 +102,46 @@ fn every_module_says_what_it_owns() {
         assert!(text.starts_with("//!"), "{} has no //! line", file.display());
     }
 }
+
+/// The lines of each function in `text` (from its `fn` line to the closing brace at its indent).
+fn function_lengths(text: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        let t = line.trim_start();
+        let t = t.strip_prefix("pub ").or_else(|| t.strip_prefix("pub(crate) ")).unwrap_or(t);
+        let t = t.strip_prefix("async ").or_else(|| t.strip_prefix("const ")).unwrap_or(t);
+        let Some(rest) = t.strip_prefix("fn ") else { continue };
+        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let close = format!("{}}}", " ".repeat(indent));
+        let end = lines[i + 1..]
+            .iter()
+            .position(|l| *l == close || l.starts_with(&format!("{close} ")))
+            .map(|n| i + 1 + n);
+        if let Some(end) = end {
+            out.push((name, end - i + 1));
+        }
+    }
+    out
+}
+
+/// Functions short enough to read at once: none over 100 lines in `src/`.
+#[test]
+fn no_function_is_over_100_lines() {
+    let mut files = Vec::new();
+    files_under(&root().join("src"), &mut files);
+    let mut long = Vec::new();
+    let mut seen = 0;
+    for file in &files {
+        for (name, n) in function_lengths(&std::fs::read_to_string(file).unwrap()) {
+            seen += 1;
+            if n > 100 {
+                long.push(format!("{}: {name} ({n} lines)", file.display()));
+            }
+        }
+    }
+    assert!(seen > 300, "only {seen} functions found: is the scan broken?");
+    assert!(long.is_empty(), "functions over 100 lines:\n{}", long.join("\n"));
+    assert_eq!(function_lengths("fn a() {\n    x\n}\n"), [("a".to_string(), 3)]);
+}
