@@ -87,6 +87,26 @@ pub type Store<T> = BTreeMap<StoreKey, Box<Obj<T>>>;
 /// One short string per object instead of two.
 pub type StoreKey = (Box<str>, &'static str);
 
+/// What the Gateway API schema refuses in a `spec` of `kind` (the field and why), by the
+/// gateway-api crate's types; `None` for the other kinds and for a spec it accepts.
+fn schema_refusal(kind: Kind, spec: &Value) -> Option<(String, String)> {
+    fn check<T: serde::de::DeserializeOwned>(spec: &Value) -> Option<(String, String)> {
+        let error = serde_path_to_error::deserialize::<_, T>(spec).err()?;
+        let path = error.path().to_string();
+        let field = if path == "." { "spec".to_string() } else { format!("spec.{path}") };
+        Some((field, error.into_inner().to_string()))
+    }
+    use gateway_api::{gatewayclasses, gateways, httproutes, listenersets, referencegrants};
+    match kind {
+        Kind::HttpRoute => check::<httproutes::HttpRouteSpec>(spec),
+        Kind::Gateway => check::<gateways::GatewaySpec>(spec),
+        Kind::GatewayClass => check::<gatewayclasses::GatewayClassSpec>(spec),
+        Kind::ReferenceGrant => check::<referencegrants::ReferenceGrantSpec>(spec),
+        Kind::ListenerSet => check::<listenersets::ListenerSetSpec>(spec),
+        _ => None,
+    }
+}
+
 /// Gives a namespaced object without a namespace `default_namespace`, as `kubectl apply` does.
 fn default_namespace_of(value: &mut Value, default_namespace: &str) {
     if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -136,6 +156,11 @@ impl Selection {
             && self.name.as_deref().is_none_or(|n| reg.meta.name == n)
             && self.selector.as_ref().is_none_or(|s| s.matches(&reg.meta.labels))
     }
+
+    /// Whether an object is in the namespace in scope (cluster-scoped objects always are).
+    pub fn in_namespace(&self, object: &ObjRef) -> bool {
+        self.namespace.as_deref().is_none_or(|ns| object.namespace.is_empty() || object.namespace == ns)
+    }
 }
 
 /// Every object of the diagnosis, by kind.
@@ -165,6 +190,9 @@ pub struct Snapshot {
     pub namespaces: Store<Namespace>,
     /// Objects that did not decode.
     pub malformed: Vec<Malformed>,
+    /// Files only: Gateway API objects whose spec the API server's schema refuses (the gateway-api
+    /// crate's types), though the doctor's lenient view reads them. `kind` is their kind.
+    pub refused: Vec<Malformed>,
     /// Objects defined more than once with different content: (kept, dropped) origins.
     pub duplicates: Vec<(ObjRef, Option<Origin>, Option<Origin>)>,
     /// `apiVersion`s seen per kind name, for the report's `metadata.apis`.
@@ -419,6 +447,14 @@ impl Snapshot {
     /// Decodes `view` into the store of `kind`.
     fn store(&mut self, kind: Kind, view: Decoded) {
         let (api_version, kind_name) = (view.api_version, view.kind_name);
+        // A cluster's objects passed the API server's schema; a file's may not have.
+        if !self.lookups.live
+            && let Some((field, error)) = view.value.get("spec").and_then(|spec| schema_refusal(kind, spec))
+        {
+            let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+            let objref = ObjRef::new(group, kind_name, &view.meta.namespace, &view.meta.name);
+            self.refused.push(Malformed { objref, kind, field, error, origin: view.origin.clone() });
+        }
         match kind {
             Kind::Registration => match Generation::of(api_version, kind_name) {
                 Some(generation) => {
@@ -669,4 +705,25 @@ fn secret_keys(value: &Value) -> SecretKeys {
     keys.sort();
     keys.dedup();
     SecretKeys { type_: value.get("type").and_then(Value::as_str).map(str::to_string), keys }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+
+    #[test]
+    fn the_gateway_api_schema_refuses_an_unknown_path_type_and_a_missing_name() {
+        let spec = serde_json::json!({"rules": [{"matches": [{"path": {"type": "Prefix", "value": "/"}}]}]});
+        let (field, error) = schema_refusal(Kind::HttpRoute, &spec).expect("refused");
+        assert_eq!(field, "spec.rules[0].matches[0].path.type");
+        assert!(error.contains("unknown variant `Prefix`"), "{error}");
+        let spec = serde_json::json!({"parentRefs": [{"namespace": "x"}]});
+        assert_eq!(
+            schema_refusal(Kind::HttpRoute, &spec).map(|r| r.0).as_deref(),
+            Some("spec.parentRefs[0]")
+        );
+        let fine = serde_json::json!({"parentRefs": [{"name": "gw"}], "hostnames": ["a.b"]});
+        assert_eq!(schema_refusal(Kind::HttpRoute, &fine), None);
+        assert_eq!(schema_refusal(Kind::Service, &spec), None, "only the Gateway API kinds");
+    }
 }

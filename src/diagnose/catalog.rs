@@ -104,6 +104,10 @@ catalog! {
         title: "an object no diagnosed chain needs does not decode";
         why: "A field has the wrong type or shape, so the API server would reject the object; no chain of the registrations diagnosed reads it, so their verdicts do not change.";
         fix: "Correct the field named in the finding, or leave the object out of the input.";
+    SchemaRefuses "MCPD0010" "schema-refuses" Warning None;
+        title: "the Gateway API schema refuses a field of the manifest";
+        why: "Checked in files only (a cluster's objects passed it): decoded with the Gateway API types, the object has a value the API server's schema refuses (an unknown enum value such as path type `Prefix`, a missing required field), so `kubectl apply` would reject it. The doctor's lenient view reads the rest, so the diagnosis goes on; the cluster's Gateway API version may differ from the types', hence a warning.";
+        fix: "Correct the field named in the finding; `kubectl apply --dry-run=server -f FILE` shows what the API server says.";
     TargetRefInvalidKind "MCPD0101" "target-ref-invalid-kind" Error Some("NotReady");
         title: "the registration's targetRef is not an HTTPRoute";
         why: "The controller only follows `gateway.networking.k8s.io` `HTTPRoute` targets (`invalid targetRef kind`); anything else is rejected and no tools are federated.";

@@ -22,6 +22,7 @@ examples! {
     "MCPD0007" "input-object-without-kind";
     "MCPD0008" "v08-unpinned-extension-needed-on-some-releases";
     "MCPD0009" "input-malformed-object-off-chain";
+    "MCPD0010" "input-route-refused-by-the-schema";
     "MCPD0101" "r05-target-ref-not-a-route";
     "MCPD0102" "pitfall-registration-and-route-in-different-namespaces";
     "MCPD0103" "r05-target-route-typo";

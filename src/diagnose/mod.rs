@@ -329,6 +329,7 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
         let releases = detected.for_generation(reg.view.0);
         let mut walk = Walk::new(&graph, &shared, releases);
         let ext = walk_registration(&mut walk, reg);
+        schema_refusals(&mut walk);
         walk.chain.shrink_to_fit();
         served_by.push((ext, reg, releases));
         on_chain.extend(walk.chain.iter().flat_map(|l| [l.from.clone(), l.to.clone()]));
@@ -385,6 +386,36 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
         findings,
         suppressed,
     }
+}
+
+/// The objects on the walk's chain whose spec the Gateway API schema refuses (files only).
+fn schema_refusals(walk: &mut Walk) {
+    let refused: Vec<Finding> = refused(walk.snap())
+        .filter(|r| walk.chain.iter().any(|l| *l.from == r.objref || *l.to == r.objref))
+        .map(schema_finding)
+        .collect();
+    walk.findings.extend(refused);
+}
+
+/// The specs the schema refuses, but for objects that do not decode at all (those are
+/// `MCPD0001` already).
+fn refused(snap: &Snapshot) -> impl Iterator<Item = &crate::snapshot::Malformed> {
+    snap.refused.iter().filter(|r| !snap.malformed.iter().any(|m| m.objref == r.objref))
+}
+
+/// The finding for a spec the Gateway API schema refuses.
+fn schema_finding(bad: &crate::snapshot::Malformed) -> Finding {
+    Finding::new(
+        Code::SchemaRefuses,
+        bad.objref.clone(),
+        bad.field.clone(),
+        format!("kubectl apply would reject {}: {}: {}", bad.objref, bad.field, bad.error),
+        Fix::say(format!(
+            "Correct {} in the manifest (the Gateway API schema of the object's kind).",
+            bad.field
+        )),
+    )
+    .at(bad.origin.as_ref())
 }
 
 /// Walks one registration; returns the extension that serves it, if one does.
@@ -515,13 +546,13 @@ fn off_chain_findings(
             }
         }
     }
+    out.extend(
+        refused(snap)
+            .filter(|r| !on_chain.contains(&r.objref) && scope.select.in_namespace(&r.objref))
+            .map(schema_finding),
+    );
     for bad in &snap.malformed {
-        let in_scope = scope
-            .select
-            .namespace
-            .as_deref()
-            .is_none_or(|ns| bad.objref.namespace.is_empty() || bad.objref.namespace == ns);
-        if !on_chain.contains(&bad.objref) && in_scope {
+        if !on_chain.contains(&bad.objref) && scope.select.in_namespace(&bad.objref) {
             // Registrations of the selected scope that do not decode break that server: keep error.
             let needed = bad.kind == Kind::Registration
                 && scope.select.name.as_deref().is_none_or(|n| n == bad.objref.name);
