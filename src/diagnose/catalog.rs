@@ -148,6 +148,10 @@ catalog! {
         title: "two registrations of one extension share a prefix";
         why: "Up to v0.9.0 the controller serves both; their tools of the same name collide in the broker and clients see only one (main refuses the younger registration: `MCPD0108`).";
         fix: "Give each registration its own prefix (changing a set prefix needs delete and re-create).";
+    FieldPruned "MCPD0111" "field-pruned" Warning None;
+        title: "the registration sets a field the release's schema does not have";
+        why: "`spec.state` and `spec.caCertSecretRef` exist from mcp-gateway v0.7.0; an earlier release's CRD has no such field, so the API server prunes it on apply: a Disabled server stays served, a CA is never trusted.";
+        fix: "Drop the field on releases before v0.7.0, or upgrade mcp-gateway.";
     RouteNoBackendRefs "MCPD0201" "route-no-backend-refs" Error Some("NotReady");
         title: "the HTTPRoute has no backendRef";
         why: "The controller builds the upstream URL from `rules[0].backendRefs[0]` (`has no backend references`).";

@@ -33,6 +33,7 @@ examples! {
     "MCPD0108" "r24-prefix-conflict";
     "MCPD0109" "r28-registration-stuck-deleting";
     "MCPD0110" "r24-prefix-shared-before-main";
+    "MCPD0111" "v09-state-pruned-before-v0.7";
     "MCPD0201" "r10-no-backend-refs";
     "MCPD0202" "r10-two-rules";
     "MCPD0203" "r10-two-backend-refs";

@@ -258,6 +258,7 @@ pub const FILES_ONLY: &[&str] = &[
     "input-object-without-kind",
     "input-malformed-object-off-chain",
     "v07-prefix-on-v0.6",
+    "v09-state-pruned-before-v0.7",
     "input-partial-dump-without-services",
 ];
 

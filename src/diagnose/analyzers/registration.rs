@@ -18,6 +18,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
         api_outdated(walk, reg),
         prefix_field_pruned(walk, reg),
         prefix_invalid(walk, reg),
+        fields_pruned(walk, reg),
         disabled(walk, reg),
         stuck_deleting(walk, reg),
     ];
@@ -122,6 +123,38 @@ fn prefix_invalid(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
         .at(origin),
     );
     Some(if kept.is_empty() { LinkState::Fail } else { LinkState::Warn })
+}
+
+/// `spec.state` and `spec.caCertSecretRef` on a release whose schema lacks them (before v0.7.0):
+/// the API server prunes them on apply.
+fn fields_pruned(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
+    let (me, spec) = (reg.objref(), &reg.view.1.spec);
+    let (pruned, _) = walk.split(|r| !r.has_state());
+    let mut state = None;
+    let fields = [
+        ("spec.state", spec.state.is_some(), "the registration is served whatever the field says"),
+        (
+            "spec.caCertSecretRef",
+            spec.ca_cert_secret_ref.is_some(),
+            "the broker does not trust the CA it names",
+        ),
+    ];
+    for (field, set, meaning) in fields {
+        if !set || pruned.is_empty() {
+            continue;
+        }
+        state = Some(LinkState::Warn);
+        let message = format!(
+            "{me} sets {field}, which the schema of mcp-gateway {pruned} does not have: the API server prunes it on apply, so {meaning}"
+        );
+        let fix =
+            Fix::say(format!("Drop {field} on these releases, or upgrade mcp-gateway to v0.7.0 or later."));
+        walk.find_on(
+            pruned,
+            Finding::new(Code::FieldPruned, me.clone(), field, message, fix).at(reg.origin.as_ref()),
+        );
+    }
+    state
 }
 
 /// `spec.state: Disabled` on a release that has the field.
