@@ -155,7 +155,7 @@ fn explain(args: cli::ExplainArgs) -> Result<Outcome, Error> {
     } else {
         let query = args.code.unwrap_or_default();
         match Code::find(&query) {
-            Some(info) => render::explain::explain(info, example(info.id).as_ref()),
+            Some(info) => render::explain::explain(info, example(info.code).as_ref()),
             None => {
                 return Err(Error::Usage(format!(
                     "unknown finding code {query:?}; `kubectl mcp-doctor explain --list` lists them"
@@ -167,7 +167,7 @@ fn explain(args: cli::ExplainArgs) -> Result<Outcome, Error> {
 }
 
 /// The objects that differ between the broken and the fixed file of a code's scenario.
-fn example(code: &str) -> Option<render::explain::Example> {
+fn example(code: Code) -> Option<render::explain::Example> {
     let (scenario, broken, fixed) = diagnose::examples::example(code)?;
     let parse = |text: &str| -> Vec<serde_json::Value> {
         source::files::parse("example.yaml", text.as_bytes())

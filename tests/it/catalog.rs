@@ -56,7 +56,7 @@ fn every_code_is_produced_by_a_scenario() {
 fn every_code_has_a_broken_and_fixed_example_from_a_scenario_that_produces_it() {
     let scenarios = scenarios::all();
     for c in CATALOG {
-        let Some((scenario, _, _)) = mcp_doctor::diagnose::examples::example(c.id) else {
+        let Some((scenario, _, _)) = mcp_doctor::diagnose::examples::example(c.code) else {
             assert!(CLUSTER_ONLY.contains(&c.id), "{} has no example", c.id);
             continue;
         };
