@@ -188,6 +188,10 @@ catalog! {
         title: "the controller serves the route's first rule and backendRef only";
         why: "Up to v0.4.1 the controller builds the upstream from `rules[0].backendRefs[0]` and silently ignores the rest (its code is the finding's `cause`); from v0.4.2 the same route is refused.";
         fix: "Keep one rule with one backendRef per MCP server route, as later releases require.";
+    ListenerSetNotAllowed "MCPD0210" "listener-set-not-allowed" Error Some("NotAllowed");
+        title: "the route's ListenerSet is not accepted by its Gateway";
+        why: "A Gateway accepts ListenerSets only from the namespaces its `spec.allowedListeners` names, and it names none by default (`from: None`): the ListenerSet's listeners do not exist for the routes that attach to them.";
+        fix: "Let the Gateway accept ListenerSets from the ListenerSet's namespace (`spec.allowedListeners.namespaces.from: Same`, `All` or `Selector`), or attach the route to a Gateway listener.";
     NoMatchingParent "MCPD0301" "no-matching-parent" Error Some("NoMatchingParent");
         title: "no listener matches the parentRef's sectionName or port";
         why: "With `sectionName` (or `port`) the route only attaches to that listener; when the Gateway has no such listener the route is not accepted.";

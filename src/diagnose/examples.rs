@@ -45,6 +45,7 @@ examples! {
     ParentUnsupportedKind "r06-parent-ref-is-a-service";
     ParentFailsAnotherAttaches "route-second-parent-works";
     ExtraRulesIgnored "v03-mcpserver-route-with-two-rules";
+    ListenerSetNotAllowed "r06-listener-set-not-allowed";
     NoMatchingParent "r06-section-name-typo";
     NotAllowedByListenersNamespace "r06-listener-from-same";
     NotAllowedByListenersKind "r06-listener-protocol-tls";

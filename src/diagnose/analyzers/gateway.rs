@@ -97,15 +97,26 @@ fn parent<'s>(
                 LinkState::Fail,
                 format!("ListenerSet not allowed by {gw_name}"),
             );
+            let same = gw.is_some_and(|g| g.meta.namespace == ls.meta.namespace);
+            let fix = Fix::say(format!(
+                "Let {gw_name} accept ListenerSets from namespace {}, or attach to a Gateway listener.",
+                ls.meta.namespace
+            ));
+            let fix = match gw {
+                Some(g) => fix.target(g.objref()).merge(
+                    &g.objref(),
+                    json!({"spec": {"allowedListeners": {"namespaces": {"from": if same { "Same" } else { "All" }}}}}),
+                ),
+                None => fix,
+            };
             walk.find(
                 Finding::new(
-                    Code::ParentNotFound,
+                    Code::ListenerSetNotAllowed,
                     me.clone(),
                     field,
-                    format!("parentRef {} names ListenerSet {}, which {gw_name} does not accept (spec.allowedListeners defaults to from: None)", eval.index, ls.objref().ns_name()),
-                    Fix::say("Allow the ListenerSet's namespace in the Gateway's spec.allowedListeners, or attach to a Gateway listener."),
+                    format!("parentRef {} of HTTPRoute {} names ListenerSet {}, which {gw_name} does not accept (spec.allowedListeners defaults to from: None)", eval.index, me.ns_name(), ls.objref().ns_name()),
+                    fix,
                 )
-                .with_reason("NotAllowed")
                 .at(origin),
             );
             return result;
