@@ -192,3 +192,18 @@ fn what_if_reads_stdin_next_to_files() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert_eq!(out.json()["metadata"]["source"]["whatIf"], serde_json::json!(["-", path]));
 }
+
+/// `--wait` on a scan that is already settled: one round, no waiting, exit 0.
+#[test]
+fn a_settled_scan_waits_for_nothing() {
+    let server = FakeApiServer::start(
+        scenario_objects("pitfall-missing-reference-grant", "fixed.yaml"),
+        Options::default(),
+    );
+    let out = doctor(&server, &["-A", "--wait", "2m", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.json()["summary"]["healthy"], 1);
+    let registration_lists =
+        server.requests().iter().filter(|r| r.contains("/mcpserverregistrations?")).count();
+    assert!(registration_lists <= 3, "one round (a list per served group): {:#?}", server.requests());
+}
