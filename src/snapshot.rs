@@ -197,6 +197,8 @@ pub struct Snapshot {
     pub duplicates: Vec<(ObjRef, Option<Origin>, Option<Origin>)>,
     /// `apiVersion`s seen per kind name, for the report's `metadata.apis`.
     pub api_versions: BTreeMap<String, BTreeSet<String>>,
+    /// `apiVersion`s of typed empty lists per kind name (a dump's): served, with no object.
+    pub listed_versions: BTreeMap<String, BTreeSet<String>>,
     /// Kinds of which the input held at least one object (malformed ones included), or, from a
     /// cluster, which were read successfully (an empty list counts: the cluster has none).
     pub kinds_present: BTreeSet<Kind>,
@@ -559,8 +561,10 @@ impl Snapshot {
 
     /// Records that the input read objects of this kind, though it may hold none (a typed list).
     pub fn saw_kind(&mut self, api_version: &str, kind: &str) {
-        if let Some(kind) = Kind::classify(api_version, kind) {
-            self.kinds_present.insert(kind);
+        if let Some(classified) = Kind::classify(api_version, kind) {
+            self.kinds_present.insert(classified);
+            // A typed empty list (a dump's) says the version is served: it tells releases apart.
+            self.listed_versions.entry(kind.to_string()).or_default().insert(api_version.to_string());
         }
     }
 

@@ -597,9 +597,14 @@ fn off_chain_findings(
     out
 }
 
-/// API versions of each kind seen, as the report shows them.
+/// API versions of each kind seen in objects or in typed empty lists (a dump says so for every
+/// served version), as the report shows them and files-mode release detection reads them.
 pub fn api_versions(snap: &Snapshot) -> BTreeMap<String, Vec<String>> {
-    snap.api_versions.iter().map(|(k, v)| (k.clone(), v.iter().cloned().collect())).collect()
+    let mut all = snap.api_versions.clone();
+    for (kind, versions) in &snap.listed_versions {
+        all.entry(kind.clone()).or_default().extend(versions.iter().cloned());
+    }
+    all.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect()
 }
 
 #[cfg(test)]

@@ -61,22 +61,28 @@ fn comment(h: &Header) -> String {
     lines.iter().map(|l| format!("# {l}\n")).collect()
 }
 
-/// `{apiVersion, kind: <Kind>List, items: []}` for every served kind that was read and has no
-/// object in the dump: "read, and there are none" is what a missing object means on a cluster.
+/// `{apiVersion, kind: <Kind>List, items: []}` for every served version of every kind that was
+/// read and has no object at that version in the dump: "read, and there are none" is what a
+/// missing object means on a cluster, and the versions tell releases apart offline as the
+/// served versions do live.
 fn empty_lists(
     apis: &BTreeMap<String, Vec<String>>,
     objects: &BTreeMap<ObjRef, Value>,
     kinds_read: &BTreeSet<Kind>,
 ) -> Vec<Value> {
-    let present: BTreeSet<&str> = objects.keys().map(|o| o.kind.as_ref()).collect();
-    let served = apis.iter().filter_map(|(name, versions)| {
-        let version = versions.first()?;
-        Some((Kind::classify(version, name)?, version.as_str(), name.as_str()))
+    let present: BTreeSet<(&str, &str)> = objects
+        .iter()
+        .map(|(o, v)| (o.kind.as_ref(), v.get("apiVersion").and_then(Value::as_str).unwrap_or_default()))
+        .collect();
+    let served = apis.iter().flat_map(|(name, versions)| {
+        versions.iter().filter_map(move |version| {
+            Some((Kind::classify(version, name)?, version.as_str(), name.as_str()))
+        })
     });
     let builtin = kinds_read.iter().filter_map(|k| k.builtin().map(|(v, name)| (*k, v, name)));
     served
         .chain(builtin)
-        .filter(|(kind, _, name)| kinds_read.contains(kind) && !present.contains(name))
+        .filter(|(kind, version, name)| kinds_read.contains(kind) && !present.contains(&(*name, *version)))
         .map(|(_, version, name)| serde_json::json!({"apiVersion": version, "kind": format!("{name}List"), "items": []}))
         .collect()
 }
