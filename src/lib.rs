@@ -155,7 +155,7 @@ fn explain(args: cli::ExplainArgs) -> Result<Outcome, Error> {
     } else {
         let query = args.code.unwrap_or_default();
         match Code::find(&query) {
-            Some(info) => render::explain::explain(info, example(info.code).as_ref()),
+            Some(info) => render::explain::explain(info, render::explain::example_of(info.code).as_ref()),
             None => {
                 return Err(Error::Usage(format!(
                     "unknown finding code {query:?}; `kubectl mcp-doctor explain --list` lists them"
@@ -164,35 +164,6 @@ fn explain(args: cli::ExplainArgs) -> Result<Outcome, Error> {
         }
     };
     Ok(Outcome { stdout, ..Outcome::default() })
-}
-
-/// The objects that differ between the broken and the fixed file of a code's scenario.
-fn example(code: Code) -> Option<render::explain::Example> {
-    let (scenario, broken, fixed) = diagnose::examples::example(code)?;
-    let parse = |text: &str| -> Vec<serde_json::Value> {
-        source::files::parse("example.yaml", text.as_bytes())
-            .map(|l| l.objects.into_iter().map(|o| o.value).collect())
-            .unwrap_or_default()
-    };
-    let key = |v: &serde_json::Value| {
-        let at = |p: &str| v.pointer(p).and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
-        (at("/kind"), at("/metadata/namespace"), at("/metadata/name"), at("/apiVersion"))
-    };
-    let (broken, fixed) = (parse(broken), parse(fixed));
-    let yaml = |v: &serde_json::Value| serde_saphyr::to_string(v).unwrap_or_default();
-    let mut example = render::explain::Example { scenario: scenario.to_string(), ..Default::default() };
-    for b in &broken {
-        match fixed.iter().find(|f| key(f) == key(b)) {
-            Some(f) if f == b => {}
-            Some(f) => {
-                example.broken.push(yaml(b));
-                example.fixed.push(yaml(f));
-            }
-            None => example.broken.push(yaml(b)),
-        }
-    }
-    example.fixed.extend(fixed.iter().filter(|f| !broken.iter().any(|b| key(b) == key(f))).map(yaml));
-    Some(example)
 }
 
 fn completion(shell: Shell) -> Result<Outcome, Error> {
@@ -344,7 +315,7 @@ fn present(
         (_, true) => render::tree::Detail::Trees,
         _ => render::tree::Detail::Lines,
     };
-    let names = if args.redact { names(&snap, &report) } else { Vec::new() };
+    let names = if args.redact { render::redact::names(&snap, &report) } else { Vec::new() };
     // The objects are no longer needed (but by markdown): free them before rendering.
     let snap = if args.output == Output::Markdown { Some(snap) } else { None };
     let streamed = match args.output {
@@ -370,7 +341,7 @@ fn present(
             let objects = snap.as_ref().map_or(&empty, |s| &s.raw);
             render::markdown::render(
                 &report,
-                &render::markdown::Context { objects, generated_at: rfc3339(env.now) },
+                &render::markdown::Context { objects, generated_at: render::rfc3339(env.now) },
             )
         }
         Output::Dot => render::graph::dot(&report),
@@ -419,7 +390,7 @@ fn dump(args: &cli::DumpArgs, env: &Env) -> Result<Outcome, Error> {
     command.extend(args.selector.as_ref().map(|s| format!("-l {s}")));
     let header = render::dump::Header {
         tool_version: env!("CARGO_PKG_VERSION"),
-        generated_at: &rfc3339(env.now),
+        generated_at: &render::rfc3339(env.now),
         context: &read.context,
         server: &read.server,
         command: &command.join(" "),
@@ -431,7 +402,7 @@ fn dump(args: &cli::DumpArgs, env: &Env) -> Result<Outcome, Error> {
     if !args.redact {
         return Ok(Outcome { stdout, ..Outcome::default() });
     }
-    Ok(redacted(stdout, &names(snap, &report)))
+    Ok(redacted(stdout, &render::redact::names(snap, &report)))
 }
 
 /// `--redact`: the output with names replaced, the mapping on stderr.
@@ -443,84 +414,6 @@ fn redacted(stdout: String, names: &[(Category, String)]) -> Outcome {
         stderr.push_str(&format!("  {with}  {name}\n"));
     }
     Outcome { stdout, stderr, ..Outcome::default() }
-}
-
-/// Every namespace, object and host name the output may mention.
-fn names(snap: &snapshot::Snapshot, report: &Report) -> Vec<(Category, String)> {
-    let mut out = Vec::new();
-    let object = |out: &mut Vec<(Category, String)>, o: &model::ObjRef| {
-        if !o.namespace.is_empty() {
-            out.push((Category::Namespace, o.namespace.clone()));
-        }
-        out.push((Category::Object, o.name.clone()));
-    };
-    for s in &report.servers {
-        for l in &s.chain {
-            object(&mut out, &l.from);
-            object(&mut out, &l.to);
-        }
-        for f in s.findings.iter().chain(&s.suppressed) {
-            object(&mut out, &f.object);
-            if let Some(t) = &f.fix.target {
-                object(&mut out, t);
-            }
-            out.extend(f.origin.iter().map(|o| (Category::Path, o.file.to_string())));
-        }
-    }
-    for f in report.findings.iter().chain(&report.suppressed) {
-        object(&mut out, &f.object);
-        out.extend(f.origin.iter().map(|o| (Category::Path, o.file.to_string())));
-    }
-    let source = &report.metadata.source;
-    let files = source.files.iter().chain(&source.what_if).flatten().filter(|f| f.as_str() != "-");
-    out.extend(files.map(|f| (Category::Path, f.clone())));
-    for (k, _) in snap.raw.iter() {
-        object(&mut out, k);
-    }
-    for r in snap.routes.values() {
-        object(&mut out, &r.objref());
-        out.extend(r.view.spec.hostnames.iter().map(|h| (Category::Host, h.clone())));
-    }
-    for g in snap.gateways.values() {
-        object(&mut out, &g.objref());
-        out.extend(
-            g.view.spec.listeners.iter().filter_map(|l| l.hostname.clone()).map(|h| (Category::Host, h)),
-        );
-    }
-    for e in snap.extensions.values() {
-        out.extend(e.view.spec.public_host.iter().map(|h| (Category::Host, h.clone())));
-    }
-    for n in snap.namespaces.values() {
-        out.push((Category::Namespace, n.meta.name.clone()));
-    }
-    for s in snap.services.values() {
-        out.extend(s.view.spec.external_name.iter().map(|h| (Category::Host, h.clone())));
-    }
-    if let Some(server) = &report.metadata.source.server {
-        let host = server.split("://").nth(1).unwrap_or(server).split(['/', ':']).next().unwrap_or_default();
-        out.push((Category::Host, host.to_string()));
-    }
-    if let Some(ctx) = &report.metadata.source.context {
-        out.push((Category::Object, ctx.clone()));
-    }
-    out
-}
-
-/// Seconds since the epoch as RFC 3339 UTC.
-fn rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 /// What a source read.
@@ -731,14 +624,4 @@ fn read_live(opts: &source::cluster::Options) -> Result<source::cluster::Cluster
         }
     })?;
     Ok(read)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn rfc3339_dates() {
-        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(super::rfc3339(1_795_622_400), "2026-11-25T16:00:00Z");
-        assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-    }
 }

@@ -95,3 +95,32 @@ fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map_or(String::new(), |c| c.to_uppercase().collect::<String>() + chars.as_str())
 }
+
+/// The objects that differ between the broken and the fixed file of a code's scenario.
+pub fn example_of(code: crate::diagnose::Code) -> Option<Example> {
+    let (scenario, broken, fixed) = crate::diagnose::examples::example(code)?;
+    let parse = |text: &str| -> Vec<serde_json::Value> {
+        crate::source::files::parse("example.yaml", text.as_bytes())
+            .map(|l| l.objects.into_iter().map(|o| o.value).collect())
+            .unwrap_or_default()
+    };
+    let key = |v: &serde_json::Value| {
+        let at = |p: &str| v.pointer(p).and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+        (at("/kind"), at("/metadata/namespace"), at("/metadata/name"), at("/apiVersion"))
+    };
+    let (broken, fixed) = (parse(broken), parse(fixed));
+    let yaml = |v: &serde_json::Value| serde_saphyr::to_string(v).unwrap_or_default();
+    let mut example = Example { scenario: scenario.to_string(), ..Default::default() };
+    for b in &broken {
+        match fixed.iter().find(|f| key(f) == key(b)) {
+            Some(f) if f == b => {}
+            Some(f) => {
+                example.broken.push(yaml(b));
+                example.fixed.push(yaml(f));
+            }
+            None => example.broken.push(yaml(b)),
+        }
+    }
+    example.fixed.extend(fixed.iter().filter(|f| !broken.iter().any(|b| key(b) == key(f))).map(yaml));
+    Some(example)
+}

@@ -3,6 +3,9 @@
 //! product and controller words (`mcp-gateway v0.8.0`, `istio.io/gateway-controller`, API groups)
 //! stay, and the scan table is re-aligned. The mapping is returned for stderr only.
 
+use crate::diagnose::Report;
+use crate::model::ObjRef;
+use crate::snapshot::Snapshot;
 use std::collections::BTreeMap;
 
 /// What a name is, for the prefix of its replacement.
@@ -212,6 +215,67 @@ fn replace_tokens(text: &str, name: &str, with: &str) -> String {
         rest = &rest[at + name.len()..];
     }
     out.push_str(rest);
+    out
+}
+
+/// Every namespace, object and host name the output may mention.
+pub fn names(snap: &Snapshot, report: &Report) -> Vec<(Category, String)> {
+    let mut out = Vec::new();
+    let object = |out: &mut Vec<(Category, String)>, o: &ObjRef| {
+        if !o.namespace.is_empty() {
+            out.push((Category::Namespace, o.namespace.clone()));
+        }
+        out.push((Category::Object, o.name.clone()));
+    };
+    for s in &report.servers {
+        for l in &s.chain {
+            object(&mut out, &l.from);
+            object(&mut out, &l.to);
+        }
+        for f in s.findings.iter().chain(&s.suppressed) {
+            object(&mut out, &f.object);
+            if let Some(t) = &f.fix.target {
+                object(&mut out, t);
+            }
+            out.extend(f.origin.iter().map(|o| (Category::Path, o.file.to_string())));
+        }
+    }
+    for f in report.findings.iter().chain(&report.suppressed) {
+        object(&mut out, &f.object);
+        out.extend(f.origin.iter().map(|o| (Category::Path, o.file.to_string())));
+    }
+    let source = &report.metadata.source;
+    let files = source.files.iter().chain(&source.what_if).flatten().filter(|f| f.as_str() != "-");
+    out.extend(files.map(|f| (Category::Path, f.clone())));
+    for (k, _) in snap.raw.iter() {
+        object(&mut out, k);
+    }
+    for r in snap.routes.values() {
+        object(&mut out, &r.objref());
+        out.extend(r.view.spec.hostnames.iter().map(|h| (Category::Host, h.clone())));
+    }
+    for g in snap.gateways.values() {
+        object(&mut out, &g.objref());
+        out.extend(
+            g.view.spec.listeners.iter().filter_map(|l| l.hostname.clone()).map(|h| (Category::Host, h)),
+        );
+    }
+    for e in snap.extensions.values() {
+        out.extend(e.view.spec.public_host.iter().map(|h| (Category::Host, h.clone())));
+    }
+    for n in snap.namespaces.values() {
+        out.push((Category::Namespace, n.meta.name.clone()));
+    }
+    for s in snap.services.values() {
+        out.extend(s.view.spec.external_name.iter().map(|h| (Category::Host, h.clone())));
+    }
+    if let Some(server) = &report.metadata.source.server {
+        let host = server.split("://").nth(1).unwrap_or(server).split(['/', ':']).next().unwrap_or_default();
+        out.push((Category::Host, host.to_string()));
+    }
+    if let Some(ctx) = &report.metadata.source.context {
+        out.push((Category::Object, ctx.clone()));
+    }
     out
 }
 
