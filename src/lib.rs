@@ -201,17 +201,34 @@ fn complete(words: &[String]) -> String {
         "--color" => ["auto", "always", "never"].map(String::from).to_vec(),
         "--fail-on" => ["error", "warning", "info"].map(String::from).to_vec(),
         "--suppress" | "explain" => diagnose::CATALOG.iter().map(|c| c.id.to_string()).collect(),
-        "-n" | "--namespace" => source::complete::namespaces(words),
+        "-n" | "--namespace" => source::complete::namespaces(&typed_so_far(words)),
         "-f" | "--filename" | "--kubeconfig" => return ":0\n".into(),
         _ if current.starts_with('-') => {
             use clap::CommandFactory;
             Cli::command().get_arguments().filter_map(|a| a.get_long().map(|l| format!("--{l}"))).collect()
         }
-        _ => source::complete::registrations(words),
+        _ => source::complete::registrations(&typed_so_far(words)),
     };
     out.retain(|c| c.starts_with(current));
     out.push(":4".into());
     out.join("\n") + "\n"
+}
+
+/// The connection flags and namespace among the words typed before the one being completed, read
+/// by the command line's own parser (errors ignored: the line is unfinished); a short timeout.
+fn typed_so_far(words: &[String]) -> source::cluster::Options {
+    use clap::{CommandFactory, FromArgMatches};
+    let typed = words.split_last().map_or(&[][..], |(_, before)| before);
+    let argv = std::iter::once("kubectl-mcp_doctor".to_string()).chain(typed.iter().cloned());
+    let matches = Cli::command().ignore_errors(true).try_get_matches_from(argv);
+    let Some(cli) = matches.ok().and_then(|m| Cli::from_arg_matches(&m).ok()) else {
+        return source::cluster::Options::default();
+    };
+    source::cluster::Options {
+        namespace: cli.diagnose.namespace.clone(),
+        request_timeout: std::time::Duration::from_secs(2),
+        ..cluster_options(&cli.diagnose.connection)
+    }
 }
 
 /// What a diagnosis asks besides the input, parsed once from the command line.
