@@ -278,7 +278,6 @@ impl Asked {
         let scope = self.scope(args, read.namespace.clone());
         let mut report = diagnose::diagnose(&read.snap, &scope, read.source.clone());
         report.metadata.kubernetes_version = read.kubernetes_version.clone();
-        field_lines(&mut report);
         report
     }
 }
@@ -288,7 +287,7 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
     let keep_raw = args.output == Output::Markdown;
     let mut timings = Timings::default();
     let mut clock = std::time::Instant::now();
-    let (read, report, waited) = match args.wait {
+    let (read, mut report, waited) = match args.wait {
         Some(limit) => wait::until_settled(args, &asked, limit, stdin, env)?,
         None => {
             let read = if args.filename.is_empty() {
@@ -301,6 +300,8 @@ fn diagnose_command(args: &DiagnoseArgs, stdin: &mut dyn Read, env: &Env) -> Res
             (read, report, wait::Waited::default())
         }
     };
+    // Once, on the diagnosis printed (a wait's rounds need no lines).
+    field_lines(&mut report);
     timings.lap("diagnose", &mut clock);
     let code =
         if waited.interrupted { Error::Interrupted.exit_code() } else { report.exit_code(asked.fail_on) };
@@ -531,15 +532,9 @@ fn read_cluster(
 ) -> Result<Input, Error> {
     let (overlay, what_if_files) = what_if_objects(args, stdin)?;
     let opts = source::cluster::Options { overlay, ..live_options(args, keep_raw) };
-    let read = runtime()?.block_on(async {
-        let read = async {
-            let mut session = source::cluster::connect(&opts).await?;
-            read_round(&mut session, &opts, source::cluster::Round::Full, args, asked).await
-        };
-        tokio::select! {
-            read = read => read.map_err(Error::from),
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
-        }
+    let read = interruptible(async {
+        let mut session = source::cluster::connect(&opts).await?;
+        read_round(&mut session, &opts, source::cluster::Round::Full, args, asked).await
     })?;
     Ok(Input::live(read, what_if_files))
 }
@@ -634,11 +629,17 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 
 /// Reads the cluster on a runtime of its own; Ctrl-C stops it.
 fn read_live(opts: &source::cluster::Options) -> Result<source::cluster::ClusterRead, Error> {
-    let read = runtime()?.block_on(async {
+    interruptible(source::cluster::read(opts, graph::refgrant::permits))
+}
+
+/// Runs a cluster read to its end on a runtime of its own, unless Ctrl-C comes first.
+fn interruptible<T>(
+    read: impl std::future::Future<Output = Result<T, source::cluster::ClusterError>>,
+) -> Result<T, Error> {
+    runtime()?.block_on(async {
         tokio::select! {
-            read = source::cluster::read(opts, graph::refgrant::permits) => read.map_err(Error::from),
+            read = read => read.map_err(Error::from),
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
         }
-    })?;
-    Ok(read)
+    })
 }

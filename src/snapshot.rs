@@ -450,13 +450,16 @@ impl Snapshot {
     fn store(&mut self, kind: Kind, view: Decoded) {
         let (api_version, kind_name) = (view.api_version, view.kind_name);
         // A cluster's objects passed the API server's schema; a file's may not have.
-        if !self.lookups.live
-            && let Some((field, error)) = view.value.get("spec").and_then(|spec| schema_refusal(kind, spec))
-        {
-            let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-            let objref = ObjRef::new(group, kind_name, &view.meta.namespace, &view.meta.name);
-            self.refused.push(Malformed { objref, kind, field, error, origin: view.origin.clone() });
-        }
+        // Kept only when the lenient view decodes: an object that does not is MCPD0001 already.
+        let refused = (!self.lookups.live)
+            .then(|| view.value.get("spec").and_then(|spec| schema_refusal(kind, spec)))
+            .flatten()
+            .map(|(field, error)| {
+                let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+                let objref = ObjRef::new(group, kind_name, &view.meta.namespace, &view.meta.name);
+                Malformed { objref, kind, field, error, origin: view.origin.clone() }
+            });
+        let malformed_before = self.malformed.len();
         match kind {
             Kind::Registration => match Generation::of(api_version, kind_name) {
                 Some(generation) => {
@@ -493,6 +496,9 @@ impl Snapshot {
                 let keys = secret_keys(&view.value);
                 self.keep(Ok(view.into_obj(keys)), |s| &mut s.secrets);
             }
+        }
+        if self.malformed.len() == malformed_before {
+            self.refused.extend(refused);
         }
     }
 

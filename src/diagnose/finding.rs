@@ -140,11 +140,6 @@ impl Finding {
             ..self
         }
     }
-
-    /// The code of the rule that breaks: the cause of a lowered finding, else its own.
-    pub fn rule(&self) -> Code {
-        self.cause.unwrap_or(self.code)
-    }
 }
 
 impl Fix {
@@ -176,15 +171,19 @@ impl Fix {
     /// removes a field).
     pub fn merge(self, target: &ObjRef, patch: serde_json::Value) -> Self {
         let command = kubectl_patch(target, "merge", &patch);
-        self.yaml(serde_saphyr::to_string(&patch).unwrap_or_default()).command(command)
+        self.in_manifest(patch).command(command)
     }
 
     /// The change as JSON patch operations on `target` (`(op, path, value)`, RFC 6902), for an
-    /// element of a list that a merge patch would replace whole.
+    /// element of a list that a merge patch would replace whole; a `null` value is left out (a
+    /// `remove` has none).
     pub fn json_patch(self, target: &ObjRef, ops: &[(&str, String, serde_json::Value)]) -> Self {
         let ops: Vec<serde_json::Value> = ops
             .iter()
-            .map(|(op, path, value)| serde_json::json!({"op": op, "path": path, "value": value}))
+            .map(|(op, path, value)| match value {
+                serde_json::Value::Null => serde_json::json!({"op": op, "path": path}),
+                _ => serde_json::json!({"op": op, "path": path, "value": value}),
+            })
             .collect();
         self.command(kubectl_patch(target, "json", &serde_json::Value::Array(ops)))
     }
@@ -198,9 +197,11 @@ impl Fix {
     /// A change to a field the API server keeps immutable (the registration's prefix): the object
     /// patched locally and re-created (`kubectl replace --force` deletes it first).
     pub fn recreate(self, target: &ObjRef, patch: serde_json::Value) -> Self {
-        let local = kubectl_patch(target, "merge", &patch);
-        self.yaml(serde_saphyr::to_string(&patch).unwrap_or_default())
-            .command(format!("{local} --dry-run=client -o yaml | kubectl replace --force -f -"))
+        let mut fix = self.merge(target, patch);
+        fix.command = fix
+            .command
+            .map(|local| format!("{local} --dry-run=client -o yaml | kubectl replace --force -f -"));
+        fix
     }
 }
 

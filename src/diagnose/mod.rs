@@ -390,17 +390,14 @@ pub fn diagnose(snap: &Snapshot, scope: &Scope, source: SourceInfo) -> Report {
 
 /// The objects on the walk's chain whose spec the Gateway API schema refuses (files only).
 fn schema_refusals(walk: &mut Walk) {
-    let refused: Vec<Finding> = refused(walk.snap())
+    let refused: Vec<Finding> = walk
+        .snap()
+        .refused
+        .iter()
         .filter(|r| walk.chain.iter().any(|l| *l.from == r.objref || *l.to == r.objref))
         .map(schema_finding)
         .collect();
     walk.findings.extend(refused);
-}
-
-/// The specs the schema refuses, but for objects that do not decode at all (those are
-/// `MCPD0001` already).
-fn refused(snap: &Snapshot) -> impl Iterator<Item = &crate::snapshot::Malformed> {
-    snap.refused.iter().filter(|r| !snap.malformed.iter().any(|m| m.objref == r.objref))
 }
 
 /// The finding for a spec the Gateway API schema refuses.
@@ -547,7 +544,8 @@ fn off_chain_findings(
         }
     }
     out.extend(
-        refused(snap)
+        snap.refused
+            .iter()
             .filter(|r| !on_chain.contains(&r.objref) && scope.select.in_namespace(&r.objref))
             .map(schema_finding),
     );

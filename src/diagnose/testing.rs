@@ -5,13 +5,12 @@ use super::{Code, Report, Scope, SourceInfo, diagnose};
 use crate::model::Release;
 use crate::snapshot::Selection;
 
-use crate::graph::testing::{PLATFORM, SERVER, snapshot};
+use crate::graph::testing::install;
 
 /// `team-a/weather` of the platform and server, with `edit` applied to the server's YAML and
 /// `extra` added, diagnosed on `release` (every candidate when `None`).
 pub fn weather(edit: impl Fn(&str) -> String, extra: &str, release: Option<Release>) -> Report {
-    let yaml = format!("{PLATFORM}\n---\n{}\n---\n{extra}", edit(SERVER));
-    diagnose_weather(&snapshot(&yaml), release)
+    diagnose_weather(&install(|s| format!("{}\n---\n{extra}", edit(s))), release)
 }
 
 /// `team-a/weather` of `snap`, diagnosed on `release` (every candidate when `None`).

@@ -154,6 +154,11 @@ impl Release {
         self >= V0_7_0
     }
 
+    /// Whether `spec.caCertSecretRef` exists (v0.7.0+; pruned before).
+    pub fn has_ca_cert_ref(self) -> bool {
+        self >= V0_7_0
+    }
+
     /// The broker Service whose `/status/<ns>/<registration>` answers for a registration, in the
     /// namespace of the extension that serves it: `mcp-gateway:8080`, which the controller creates
     /// from v0.5.1 (mcp-gateway.md §5; the install's own broker Service before, not looked up).
@@ -609,6 +614,14 @@ pub const CONTROLLER_SELECTOR: &str = "app=mcp-controller";
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn state_and_ca_cert_ref_exist_from_v0_7_0() {
+        for r in RELEASES {
+            assert_eq!(r.has_state(), r >= Release::V0_7_0, "{r}");
+            assert_eq!(r.has_ca_cert_ref(), r >= Release::V0_7_0, "{r}");
+        }
+    }
+
     #[test]
     fn the_broker_status_service_is_the_controllers_from_v0_5_1() {
         for r in RELEASES {

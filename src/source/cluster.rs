@@ -540,10 +540,7 @@ impl Session {
         }
         // With -A, Services and EndpointSlices are listed once the routes say which ones matter.
         let mut backends_to_list = opts.all_namespaces;
-        if let Some((objects, notes)) = self.release.clone() {
-            objects.into_iter().for_each(|o| out.keep(o));
-            out.snapshot.release_clues.extend(notes);
-        }
+        self.keep_release(&mut out);
         let mut done: BTreeSet<Need> = BTreeSet::new();
         let skip = if round == Round::Lite { std::mem::take(&mut self.quiet) } else { BTreeSet::new() };
         let mut quiet = BTreeSet::new();
@@ -585,16 +582,22 @@ impl Session {
             let reads = release_reads(fetcher, discovery, opts.dump);
             let (reads, wave) = tokio::join!(reads, fetch_wave(fetcher, discovery, todo, out, skip));
             let quiet = wave?;
-            self.release = Some(reads?);
-            let (objects, notes) = self.release.clone().unwrap_or_default();
+            let release = reads?;
             if opts.dump {
-                out.install = objects.iter().map(release::install_evidence).collect();
+                out.install = release.0.iter().map(release::install_evidence).collect();
             }
-            objects.into_iter().for_each(|o| out.keep(o));
-            out.snapshot.release_clues.extend(notes);
+            self.release = Some(release);
+            self.keep_release(out);
             return Ok(quiet);
         }
         fetch_wave(fetcher, discovery, todo, out, skip).await
+    }
+
+    /// Puts what the release reads found (install objects, clues) into `out`.
+    fn keep_release(&self, out: &mut ClusterRead) {
+        let Some((objects, notes)) = &self.release else { return };
+        objects.iter().cloned().for_each(|o| out.keep(o));
+        out.snapshot.release_clues.extend(notes.iter().cloned());
     }
 
     /// `--probe`: asks each broker about its targets, every broker at once; the answers by

@@ -735,7 +735,7 @@ fn extension_secrets(walk: &mut Walk, ext: &Obj<Extension>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use crate::diagnose::Code;
-    use crate::diagnose::testing::codes;
+    use crate::diagnose::testing::{codes, diagnose_weather};
     use crate::graph::testing::PLATFORM;
     use crate::model::Release;
 
@@ -747,14 +747,7 @@ mod tests {
             .collect::<Vec<_>>()
             .join("---");
         let yaml = format!("{platform}\n---\n{}", crate::graph::testing::SERVER);
-        let snap = crate::graph::testing::snapshot(&yaml);
-        let select = crate::snapshot::Selection {
-            name: Some("weather".into()),
-            namespace: Some("team-a".into()),
-            selector: None,
-        };
-        let scope = crate::diagnose::Scope { select, release, ..Default::default() };
-        codes(&crate::diagnose::diagnose(&snap, &scope, crate::diagnose::SourceInfo::Files(Vec::new())))
+        codes(&diagnose_weather(&crate::graph::testing::snapshot(&yaml), release))
     }
 
     #[test]

@@ -128,33 +128,40 @@ fn prefix_invalid(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
 /// `spec.state` and `spec.caCertSecretRef` on a release whose schema lacks them (before v0.7.0):
 /// the API server prunes them on apply.
 fn fields_pruned(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
-    let (me, spec) = (reg.objref(), &reg.view.1.spec);
-    let (pruned, _) = walk.split(|r| !r.has_state());
-    let mut state = None;
-    let fields = [
-        ("spec.state", spec.state.is_some(), "the registration is served whatever the field says"),
-        (
-            "spec.caCertSecretRef",
-            spec.ca_cert_secret_ref.is_some(),
-            "the broker does not trust the CA it names",
-        ),
-    ];
-    for (field, set, meaning) in fields {
-        if !set || pruned.is_empty() {
-            continue;
-        }
-        state = Some(LinkState::Warn);
-        let message = format!(
-            "{me} sets {field}, which the schema of mcp-gateway {pruned} does not have: the API server prunes it on apply, so {meaning}"
-        );
-        let fix =
-            Fix::say(format!("Drop {field} on these releases, or upgrade mcp-gateway to v0.7.0 or later."));
-        walk.find_on(
-            pruned,
-            Finding::new(Code::FieldPruned, me.clone(), field, message, fix).at(reg.origin.as_ref()),
-        );
+    let spec = &reg.view.1.spec;
+    let state = spec.state.is_some().then(|| {
+        let meaning = "the registration is served whatever the field says";
+        field_pruned(walk, reg, "spec.state", Release::has_state, meaning)
+    });
+    let ca = spec.ca_cert_secret_ref.is_some().then(|| {
+        let meaning = "the broker does not trust the CA it names";
+        field_pruned(walk, reg, "spec.caCertSecretRef", Release::has_ca_cert_ref, meaning)
+    });
+    state.flatten().or(ca.flatten())
+}
+
+/// A set `field` on the candidates whose schema lacks it (`has` says which have it).
+fn field_pruned(
+    walk: &mut Walk,
+    reg: &RegistrationObj,
+    field: &str,
+    has: fn(Release) -> bool,
+    meaning: &str,
+) -> Option<LinkState> {
+    let me = reg.objref();
+    let (pruned, _) = walk.split(|r| !has(r));
+    if pruned.is_empty() {
+        return None;
     }
-    state
+    let message = format!(
+        "{me} sets {field}, which the schema of mcp-gateway {pruned} does not have: the API server prunes it on apply, so {meaning}"
+    );
+    let fix = Fix::say(format!("Drop {field} on these releases, or upgrade mcp-gateway to v0.7.0 or later."));
+    walk.find_on(
+        pruned,
+        Finding::new(Code::FieldPruned, me.clone(), field, message, fix).at(reg.origin.as_ref()),
+    );
+    Some(LinkState::Warn)
 }
 
 /// `spec.state: Disabled` on a release that has the field.
@@ -202,12 +209,8 @@ fn stuck_deleting(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
             me.clone(),
             "metadata.finalizers",
             format!("{me} is being deleted since {since} but keeps finalizers [{finalizers}]: {why}"),
-            Fix::say("Check the mcp-gateway controller's logs; if it cannot finish, remove the finalizers.").command(format!(
-                "kubectl patch {} {} -n {} --type=json -p '[{{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}}]'",
-                me.kubectl_resource(),
-                reg.meta.name,
-                reg.meta.namespace
-            )),
+            Fix::say("Check the mcp-gateway controller's logs; if it cannot finish, remove the finalizers.")
+                .json_patch(&me, &[("remove", "/metadata/finalizers".into(), serde_json::Value::Null)]),
         )
         .at(origin),
     );

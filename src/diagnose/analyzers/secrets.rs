@@ -16,7 +16,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
     }
     // caCertSecretRef exists from v0.7.0; earlier schemas prune it and nothing reads the Secret.
     if let Some(r) = &spec.ca_cert_secret_ref
-        && walk.releases.iter().any(|r| r.ca_label().is_some())
+        && walk.releases.iter().any(Release::has_ca_cert_ref)
     {
         one(walk, reg, r, "caCertSecretRef", "ca.crt", "CA certificate secret");
     }
