@@ -208,17 +208,15 @@ impl Fix {
 /// A field path as the findings write it (`spec.rules[0].backendRefs[1]`) as a JSON pointer
 /// (`/spec/rules/0/backendRefs/1`).
 pub fn pointer(field: &str) -> String {
-    let mut out = String::new();
-    for part in field.split('.') {
-        let mut pieces = part.split('[');
-        out.push('/');
-        out.push_str(pieces.next().unwrap_or_default());
-        for index in pieces {
-            out.push('/');
-            out.push_str(index.trim_end_matches(']'));
-        }
-    }
-    out
+    use crate::model::refs::{FieldStep, field_steps};
+    let steps = field_steps(field).unwrap_or_default();
+    steps
+        .iter()
+        .map(|step| match step {
+            FieldStep::Key(key) => format!("/{key}"),
+            FieldStep::Index(i) => format!("/{i}"),
+        })
+        .collect()
 }
 
 /// `kubectl patch RESOURCE NAME [-n NS] --type=TYPE -p 'JSON'`, quoted for a POSIX shell.

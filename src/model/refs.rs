@@ -89,3 +89,27 @@ pub struct Referent<'a> {
     /// Target name.
     pub name: &'a str,
 }
+/// One step of a field path as findings write it (`spec.rules[0].port`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldStep<'a> {
+    /// A mapping key.
+    Key(&'a str),
+    /// A list index.
+    Index(usize),
+}
+
+/// `spec.rules[0].port` as steps; `None` for a path that is not one.
+pub fn field_steps(field: &str) -> Option<Vec<FieldStep<'_>>> {
+    let mut out = Vec::new();
+    for part in field.split('.') {
+        let mut pieces = part.split('[');
+        let key = pieces.next()?;
+        if !key.is_empty() {
+            out.push(FieldStep::Key(key));
+        }
+        for index in pieces {
+            out.push(FieldStep::Index(index.strip_suffix(']')?.parse().ok()?));
+        }
+    }
+    Some(out)
+}

@@ -2,6 +2,8 @@
 //! whose first key is on a known line, so that `at:` points at the field, not at the object. Flow
 //! style, JSON and anything unexpected give `None` (the object's line stays).
 
+use crate::model::refs::{FieldStep as Step, field_steps};
+
 /// Files larger than this keep their objects' lines (reading them again would cost too much).
 const MAX_REREAD_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -9,29 +11,6 @@ const MAX_REREAD_BYTES: u64 = 64 * 1024 * 1024;
 pub fn reread(path: &str) -> Option<String> {
     let size = std::fs::metadata(path).ok()?.len();
     (path != "-" && size <= MAX_REREAD_BYTES).then(|| std::fs::read_to_string(path).ok()).flatten()
-}
-
-/// One step of a field path.
-#[derive(Debug, PartialEq, Eq)]
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-/// `spec.rules[0].port` as steps; `None` for a path it cannot read.
-fn steps(field: &str) -> Option<Vec<Step<'_>>> {
-    let mut out = Vec::new();
-    for part in field.split('.') {
-        let mut pieces = part.split('[');
-        let key = pieces.next()?;
-        if !key.is_empty() {
-            out.push(Step::Key(key));
-        }
-        for index in pieces {
-            out.push(Step::Index(index.strip_suffix(']')?.parse().ok()?));
-        }
-    }
-    Some(out)
 }
 
 /// Column of the first character that is neither a space nor a sequence dash (`- `).
@@ -61,7 +40,7 @@ fn blank(line: &str) -> bool {
 /// The 1-based line of `field` in `text`, for the object whose first key is on line `start`.
 pub fn field_line(text: &str, start: usize, field: &str) -> Option<usize> {
     let lines: Vec<&str> = text.lines().collect();
-    let steps = steps(field)?;
+    let steps = field_steps(field)?;
     let mut at = start.checked_sub(1)?;
     let mut col = content_column(lines.get(at)?);
     for step in steps {
