@@ -12,6 +12,8 @@ pub struct Example {
     pub broken: Vec<String>,
     /// The same objects fixed (YAML documents).
     pub fixed: Vec<String>,
+    /// The broken and the fixed command line, when they differ (`NAME -n NS`).
+    pub commands: Option<(String, String)>,
 }
 
 /// The explanation of one code, with its example.
@@ -26,14 +28,15 @@ pub fn explain(info: &CodeInfo, example: Option<&Example>) -> String {
     let _ = writeln!(out, "How to fix it:\n  {}", info.fix);
     if let Some(e) = example {
         let _ = writeln!(out, "\nExample:");
-        if e.broken.is_empty() && e.fixed.is_empty() {
-            let _ = writeln!(out, "  the objects are the same; the command line was wrong.");
-        }
-        for (title, docs) in [("Broken", &e.broken), ("Fixed", &e.fixed)] {
-            if docs.is_empty() {
+        let (broken, fixed) = e.commands.clone().unzip();
+        for (title, command, docs) in [("Broken", broken, &e.broken), ("Fixed", fixed, &e.fixed)] {
+            if docs.is_empty() && command.is_none() {
                 continue;
             }
             let _ = writeln!(out, "\n  {title}:");
+            if let Some(command) = command {
+                let _ = writeln!(out, "    kubectl mcp-doctor {command}");
+            }
             for (i, d) in docs.iter().enumerate() {
                 if i > 0 {
                     let _ = writeln!(out, "    ---");
@@ -98,7 +101,8 @@ fn capitalize(s: &str) -> String {
 
 /// The objects that differ between the broken and the fixed file of a code's scenario.
 pub fn example_of(code: crate::diagnose::Code) -> Option<Example> {
-    let (scenario, broken, fixed) = crate::diagnose::examples::example(code)?;
+    let files = crate::diagnose::examples::example(code)?;
+    let (broken, fixed) = (files.broken, files.fixed);
     let parse = |text: &str| -> Vec<serde_json::Value> {
         crate::source::files::parse("example.yaml", text.as_bytes())
             .map(|l| l.objects.into_iter().map(|o| o.value).collect())
@@ -110,7 +114,11 @@ pub fn example_of(code: crate::diagnose::Code) -> Option<Example> {
     };
     let (broken, fixed) = (parse(broken), parse(fixed));
     let yaml = |v: &serde_json::Value| serde_saphyr::to_string(v).unwrap_or_default();
-    let mut example = Example { scenario: scenario.to_string(), ..Default::default() };
+    let mut example = Example {
+        scenario: files.scenario.to_string(),
+        commands: commands(files.expect),
+        ..Default::default()
+    };
     for b in &broken {
         match fixed.iter().find(|f| key(f) == key(b)) {
             Some(f) if f == b => {}
@@ -123,4 +131,15 @@ pub fn example_of(code: crate::diagnose::Code) -> Option<Example> {
     }
     example.fixed.extend(fixed.iter().filter(|f| !broken.iter().any(|b| key(b) == key(f))).map(yaml));
     Some(example)
+}
+
+/// The command lines of a scenario's broken and fixed runs (its `expect.yaml`), when they differ.
+fn commands(expect: &str) -> Option<(String, String)> {
+    let expect: serde_json::Value = serde_saphyr::from_str(expect).ok()?;
+    let args = |case: &str| -> String {
+        let args = expect.pointer(&format!("/{case}/args")).and_then(serde_json::Value::as_array);
+        args.into_iter().flatten().filter_map(serde_json::Value::as_str).collect::<Vec<_>>().join(" ")
+    };
+    let (broken, fixed) = (args("broken"), args("fixed"));
+    (broken != fixed).then_some((broken, fixed))
 }

@@ -56,31 +56,56 @@ fn every_code_is_produced_by_a_scenario() {
 fn every_code_has_a_broken_and_fixed_example_from_a_scenario_that_produces_it() {
     let scenarios = scenarios::all();
     for c in CATALOG {
-        let Some((scenario, _, _)) = mcp_doctor::diagnose::examples::example(c.code) else {
+        let Some(files) = mcp_doctor::diagnose::examples::example(c.code) else {
             assert!(CLUSTER_ONLY.contains(&c.id), "{} has no example", c.id);
             continue;
         };
         let (_, expect) = scenarios
             .iter()
-            .find(|(n, _)| n == scenario)
-            .unwrap_or_else(|| panic!("{}: no scenario {scenario}", c.id));
+            .find(|(n, _)| n == files.scenario)
+            .unwrap_or_else(|| panic!("{}: no scenario {}", c.id, files.scenario));
         assert!(
             expect.broken.findings.iter().any(|f| f.code == c.id),
-            "{}: scenario {scenario} does not produce it",
-            c.id
+            "{}: scenario {} does not produce it",
+            c.id,
+            files.scenario
         );
         let out = run(&["explain", c.id]);
         assert!(out.stdout.contains("\nExample:\n") && !out.stdout.contains("tests/"), "{}", out.stdout);
-        // A NAME that matches nothing has no broken file: its example is the command line.
         // The example shows the lines that differ: a scenario that only lacks an object has a
         // "Fixed:" side alone.
-        let shown = if c.id == "MCPD0002" {
-            out.stdout.contains("command line was wrong")
-        } else {
-            out.stdout.contains("Broken:") || out.stdout.contains("Fixed:")
-        };
-        assert!(shown, "{}: no example diff in\n{}", c.id, out.stdout);
+        assert!(
+            out.stdout.contains("Broken:") || out.stdout.contains("Fixed:"),
+            "{}: no example diff in\n{}",
+            c.id,
+            out.stdout
+        );
     }
+}
+
+#[test]
+fn a_scenario_is_the_example_of_a_code_it_produces() {
+    for (name, expect) in scenarios::all() {
+        if let Some(code) = &expect.example {
+            assert!(
+                expect.broken.findings.iter().any(|f| &f.code == code),
+                "{name}/expect.yaml: example: {code}, but its broken run does not report it"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_example_whose_objects_are_right_shows_the_two_command_lines() {
+    // A NAME in the wrong namespace: the files are the same, the command line differs.
+    let out = run(&["explain", "MCPD0002"]);
+    let example = out.stdout.split("\nExample:\n").nth(1).unwrap_or_default();
+    assert!(
+        example.contains("Broken:\n    kubectl mcp-doctor weather -n team-b")
+            && example.contains("Fixed:\n    kubectl mcp-doctor weather -n team-a"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

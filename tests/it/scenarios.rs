@@ -12,6 +12,9 @@ use std::path::Path;
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     pub summary: String,
+    /// The code whose `explain` example this scenario is (`build.rs` embeds it).
+    #[serde(default)]
+    pub example: Option<String>,
     #[serde(default)]
     pub base: Vec<String>,
     pub broken: Case,
