@@ -191,7 +191,13 @@ impl Fix {
     /// The change as the manifest must have it, for an object the API server refuses as it is
     /// (so there is nothing in a cluster to patch).
     pub fn in_manifest(self, fragment: serde_json::Value) -> Self {
-        self.yaml(serde_saphyr::to_string(&fragment).unwrap_or_default())
+        self.object(&fragment)
+    }
+
+    /// A whole object to create (`kubectl apply -f -`), from its typed value: fix YAML is always
+    /// serialised, never written by hand.
+    pub fn object(self, manifest: &impl Serialize) -> Self {
+        self.yaml(serde_saphyr::to_string(manifest).unwrap_or_default())
     }
 
     /// A change to a field the API server keeps immutable (the registration's prefix): the object

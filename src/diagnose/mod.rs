@@ -172,7 +172,7 @@ impl<'g, 's> Walk<'g, 's> {
                 to.clone(),
                 "",
                 format!("cannot read {to}: the API server refused to {what} (group {:?}); links that need it are unknown", b.group),
-                Fix::say(format!("Grant {} on {} to the user running the doctor.", b.verb, b.resource)).yaml(role_yaml(&b)),
+                Fix::say(format!("Grant {} on {} to the user running the doctor.", b.verb, b.resource)).object(&role_for(&b)),
             ));
         } else {
             self.link(
@@ -260,16 +260,11 @@ impl Lowered {
 }
 
 /// A minimal Role (ClusterRole for cluster-scoped or all-namespace reads) that allows a blocked read.
-fn role_yaml(b: &crate::snapshot::Blocked) -> String {
-    let (kind, ns) = if b.namespace.is_empty() {
-        ("ClusterRole", String::new())
-    } else {
-        ("Role", format!("\n  namespace: {}", b.namespace))
-    };
-    format!(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata:\n  name: mcp-doctor-read-{}{ns}\nrules:\n- apiGroups: [\"{}\"]\n  resources: [\"{}\"]\n  verbs: [\"get\", \"list\"]\n",
-        b.resource, b.group, b.resource
-    )
+fn role_for(b: &crate::snapshot::Blocked) -> serde_json::Value {
+    use crate::model::rbac;
+    let ns = Some(b.namespace.as_str()).filter(|ns| !ns.is_empty());
+    let name = format!("{}-{}", rbac::READ_ROLE, b.resource);
+    rbac::role(&name, ns, vec![rbac::rule(&[&b.group], &[&b.resource], &["get", "list"])])
 }
 
 /// The finding for an object that does not decode.

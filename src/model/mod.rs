@@ -4,6 +4,7 @@
 
 pub mod objects;
 pub mod objref;
+pub mod rbac;
 pub mod refs;
 pub mod registration;
 pub mod release;

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod graph;
 pub mod json;
 pub mod markdown;
+pub mod rbac;
 pub mod redact;
 pub mod style;
 pub mod table;

@@ -45,14 +45,16 @@ fn forbidden_reference_grant_read_makes_the_verdict_unknown_and_names_the_permis
     let message = finding["message"].as_str().unwrap();
     assert!(message.contains("list referencegrants in namespace backends"), "{message}");
     assert!(message.contains("gateway.networking.k8s.io"), "{message}");
-    let role = finding["fix"]["yaml"].as_str().unwrap();
-    assert!(
-        role.contains("kind: Role")
-            && role.contains("namespace: backends")
-            && role.contains("referencegrants")
-            && role.contains("\"list\""),
+    let role: Value = serde_saphyr::from_str(finding["fix"]["yaml"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (&role["kind"], &role["metadata"]["namespace"]),
+        (&json!("Role"), &json!("backends")),
         "{role}"
     );
+    let rule = &role["rules"][0];
+    assert_eq!(rule["apiGroups"], json!(["gateway.networking.k8s.io"]), "{role}");
+    assert_eq!(rule["resources"], json!(["referencegrants"]), "{role}");
+    assert_eq!(rule["verbs"], json!(["get", "list"]), "{role}");
     let link = report["servers"][0]["chain"]
         .as_array()
         .unwrap()

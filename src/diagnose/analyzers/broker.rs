@@ -57,7 +57,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj, ext: Option<&ObjRef>) {
                 broker.clone(),
                 "",
                 format!("cannot ask the broker {}: the API server refused to get services/proxy in namespace {} ({message}); the broker link is unknown", broker.ns_name(), broker.namespace),
-                Fix::say("Grant get on services/proxy in the broker's namespace to the user running the doctor, or run without --probe.").yaml(proxy_role(&broker.namespace)),
+                Fix::say("Grant get on services/proxy in the broker's namespace to the user running the doctor, or run without --probe.").object(&proxy_role(&broker.namespace)),
             ));
         }
         BrokerSaid::Failed(message) => {
@@ -183,10 +183,9 @@ fn unreachable(
 }
 
 /// A Role that allows the probe in `namespace`.
-fn proxy_role(namespace: &str) -> String {
-    format!(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: mcp-doctor-probe\n  namespace: {namespace}\nrules:\n- apiGroups: [\"\"]\n  resources: [\"services/proxy\"]\n  resourceNames: [\"mcp-gateway\"]\n  verbs: [\"get\"]\n"
-    )
+fn proxy_role(namespace: &str) -> serde_json::Value {
+    use crate::model::rbac;
+    rbac::role("mcp-doctor-probe", Some(namespace), vec![rbac::probe_rule(true)])
 }
 
 #[cfg(test)]
