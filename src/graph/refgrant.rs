@@ -92,13 +92,31 @@ pub fn suggested_api_version(snap: &Snapshot) -> String {
         .unwrap_or_else(|| "gateway.networking.k8s.io/v1beta1".into())
 }
 
-/// A complete ReferenceGrant that permits `from` → `to`, as YAML.
-pub fn grant_yaml(name: &str, from: &From, to: &To, api_version: &str) -> String {
-    let to_group = if to.group.is_empty() { "\"\"" } else { to.group };
-    format!(
-        "apiVersion: {api_version}\nkind: ReferenceGrant\nmetadata:\n  name: {name}\n  namespace: {}\nspec:\n  from:\n  - group: {}\n    kind: {}\n    namespace: {}\n  to:\n  - group: {to_group}\n    kind: {}\n    name: {}\n",
-        to.namespace, from.group, from.kind, from.namespace, to.kind, to.name
-    )
+/// A complete ReferenceGrant named `name` that permits `from` → `to`, built with the Gateway API
+/// types, as `api_version` (the version the input uses).
+pub fn grant(name: &str, from: &From, to: &To, api_version: &str) -> serde_json::Value {
+    use gateway_api::referencegrants::{
+        ReferenceGrant, ReferenceGrantFrom, ReferenceGrantSpec, ReferenceGrantTo,
+    };
+    let spec = ReferenceGrantSpec {
+        from: vec![ReferenceGrantFrom {
+            group: from.group.to_string(),
+            kind: from.kind.to_string(),
+            namespace: from.namespace.to_string(),
+        }],
+        to: vec![ReferenceGrantTo {
+            group: to.group.to_string(),
+            kind: to.kind.to_string(),
+            name: Some(to.name.to_string()),
+        }],
+    };
+    let mut grant = ReferenceGrant::new(name, spec);
+    grant.metadata.namespace = Some(to.namespace.to_string());
+    let mut value = serde_json::to_value(grant).unwrap_or_default();
+    if let Some(fields) = value.as_object_mut() {
+        fields.insert("apiVersion".into(), serde_json::Value::from(api_version));
+    }
+    value
 }
 
 #[cfg(test)]
@@ -134,10 +152,13 @@ mod tests {
     }
 
     #[test]
-    fn the_suggested_grant_is_a_complete_object() {
-        let yaml = grant_yaml("allow", &FROM, &TO, "gateway.networking.k8s.io/v1beta1");
-        for key in ["apiVersion:", "kind: ReferenceGrant", "namespace: backends", "namespace: team-a"] {
-            assert!(yaml.contains(key), "{key} in {yaml}");
-        }
+    fn the_suggested_grant_permits_the_reference() {
+        let mut snap = install(|s| s.replace("kind: ReferenceGrant", "kind: Ignored"));
+        assert!(!permits(&snap, &FROM, &TO));
+        let value = grant("allow", &FROM, &TO, "gateway.networking.k8s.io/v1beta1");
+        assert_eq!(value["apiVersion"], "gateway.networking.k8s.io/v1beta1");
+        let raw = crate::snapshot::RawObject { value, origin: None };
+        snap.extend([raw], "default");
+        assert!(permits(&snap, &FROM, &TO));
     }
 }

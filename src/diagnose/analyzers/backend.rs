@@ -1,13 +1,12 @@
 //! Every backendRef of the route: kind, ReferenceGrant (decided before existence), the Service,
 //! its port and type, and its EndpointSlices with ready endpoints.
 
-use crate::diagnose::finding::pointer;
-use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
+use crate::diagnose::catalog::backend::{self as say, NewGrant, display_group};
+use crate::diagnose::{LinkState, Walk};
 use crate::graph::{BackendOutcome, BackendTarget, refgrant};
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::{HttpRoute, Kind, ObjRef, Service};
 use crate::snapshot::Obj;
-use serde_json::json;
 
 /// Checks every backendRef of every rule.
 pub fn backends(walk: &mut Walk, route: &Obj<HttpRoute>) {
@@ -71,34 +70,7 @@ fn invalid_kind(
         LinkState::Fail,
         format!("InvalidKind: {}/{}", display_group(&target.group), target.kind),
     );
-    let hint = if target.group == "core" || target.group == "v1" {
-        format!(" (group {:?} is not the core group; core is \"\")", target.group)
-    } else {
-        String::new()
-    };
-    walk.find(
-        Finding::new(
-            Code::BackendInvalidKind,
-            me.clone(),
-            field,
-            format!(
-                "{field} of HTTPRoute {} names {}/{} {}: unsupported backend reference kind{hint}",
-                me.ns_name(),
-                display_group(&target.group),
-                target.kind,
-                target.name
-            ),
-            Fix::say("Reference a core Service: group \"\" and kind Service (or drop both: they default).")
-                .json_patch(
-                    &me,
-                    &[
-                        ("add", format!("{}/group", pointer(field)), json!("")),
-                        ("add", format!("{}/kind", pointer(field)), json!("Service")),
-                    ],
-                ),
-        )
-        .at(origin),
-    );
+    walk.find(say::invalid_kind(&me, field, target).at(origin));
 }
 
 /// An Istio `Hostname` backend: fine when its name is a DNS name.
@@ -123,16 +95,7 @@ fn istio_hostname(
         );
     } else {
         walk.link(&me, relation, &to, LinkState::Fail, "invalid host name");
-        walk.find(
-            Finding::new(
-                Code::HostnameBackendInvalid,
-                me.clone(),
-                field,
-                format!("invalid hostname in backendRef: {:?} in HTTPRoute {}", target.name, me.ns_name()),
-                Fix::say("Use a lower-case DNS name, e.g. api.example.com."),
-            )
-            .at(origin),
-        );
+        walk.find(say::hostname_invalid(&me, field, &target.name).at(origin));
     }
 }
 
@@ -160,32 +123,9 @@ fn service_not_found(
         .filter(|s| s.meta.name == target.name)
         .map(|s| s.meta.namespace.clone())
         .collect();
-    let hint = if others.is_empty() {
-        String::new()
-    } else {
-        format!("; a Service of that name exists in namespace {}", others.join(", "))
-    };
     let detail = walk.not_found(Kind::Service, &target.name, "BackendNotFound");
     walk.link(&me, relation, &to, LinkState::Fail, detail);
-    walk.find(
-        Finding::new(
-            Code::BackendNotFound,
-            me.clone(),
-            field,
-            format!(
-                "{field} of HTTPRoute {} names Service {}, which does not exist{hint}",
-                me.ns_name(),
-                to.ns_name()
-            ),
-            Fix::say(format!("Fix the backendRef's name/namespace, or create Service {}.", to.ns_name()))
-                .target(to.clone()),
-        )
-        .at(origin),
-    );
-}
-
-fn display_group(group: &str) -> &str {
-    if group.is_empty() { "core" } else { group }
+    walk.find(say::not_found(&me, field, &to, &others).at(origin));
 }
 
 fn not_permitted(
@@ -201,7 +141,9 @@ fn not_permitted(
     let to = refgrant::To { group: "", kind: "Service", namespace: &target.namespace, name: &target.name };
     let grant_name = format!("allow-{}-to-{}", route.meta.namespace, target.name);
     let grant_ref = ObjRef::reference_grant(&target.namespace, &grant_name);
-    let yaml = refgrant::grant_yaml(&grant_name, &from, &to, &refgrant::suggested_api_version(walk.snap()));
+    let manifest = refgrant::grant(&grant_name, &from, &to, &refgrant::suggested_api_version(walk.snap()));
+    let grant = NewGrant { objref: grant_ref, manifest };
+    let service = target.objref();
     walk.link(
         &me,
         relation,
@@ -209,52 +151,9 @@ fn not_permitted(
         LinkState::Fail,
         format!("RefNotPermitted: no ReferenceGrant in {} permits it", target.namespace),
     );
-    let finding = if let Some(misplaced) = miss.misplaced.first() {
-        Finding::new(
-            Code::ReferenceGrantWrongNamespace,
-            me.clone(),
-            field,
-            format!(
-                "{field} of HTTPRoute {} references Service {} across namespaces; {misplaced} would permit it, but a ReferenceGrant must live in the target namespace {}, not in {}",
-                me.ns_name(),
-                target.objref().ns_name(),
-                target.namespace,
-                misplaced.namespace
-            ),
-            Fix::say(format!(
-                "Move the ReferenceGrant to namespace {}: apply this one there, and delete {misplaced}.",
-                target.namespace
-            ))
-            .target(grant_ref)
-            .yaml(yaml)
-            .command(format!(
-                "kubectl delete {} {} -n {}",
-                misplaced.kubectl_resource(),
-                misplaced.name,
-                misplaced.namespace
-            )),
-        )
-    } else {
-        let near =
-            miss.near_misses.iter().map(|(g, why)| format!("{g}: {why}")).collect::<Vec<_>>().join("; ");
-        let near = if near.is_empty() {
-            format!("; namespace {} holds no ReferenceGrant", target.namespace)
-        } else {
-            format!("; {near}")
-        };
-        Finding::new(
-            Code::BackendRefNotPermitted,
-            me.clone(),
-            field,
-            format!(
-                "{field} of HTTPRoute {} references Service {} in another namespace without a ReferenceGrant that permits it{near}",
-                me.ns_name(),
-                target.objref().ns_name()
-            ),
-            Fix::say(format!("Create this ReferenceGrant in namespace {}.", target.namespace))
-                .target(grant_ref)
-                .yaml(yaml),
-        )
+    let finding = match miss.misplaced.first() {
+        Some(misplaced) => say::grant_misplaced(&me, field, &service, misplaced, grant),
+        None => say::not_permitted(&me, field, &service, &miss.near_misses, grant),
     };
     // `at:` points where the fix acts: the misplaced grant, when there is one.
     let snap = walk.snap();
@@ -277,28 +176,13 @@ fn service_link(
     let svc_ref = service.objref();
     let origin = route.origin.as_ref();
     let spec = &service.view.spec;
-    let ports: Vec<String> = spec.ports.iter().map(|p| p.port.to_string()).collect();
+    let ports: Vec<i64> = spec.ports.iter().map(|p| p.port).collect();
+    let listed = ports.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
     let external = spec.type_.as_deref() == Some("ExternalName");
     match target.port {
         None => {
             walk.link(&me, relation, &svc_ref, LinkState::Fail, "backendRef has no port");
-            walk.find(
-                Finding::new(
-                    Code::BackendPortMissing,
-                    me.clone(),
-                    format!("{field}.port"),
-                    format!(
-                        "{field} of HTTPRoute {} names Service {} without a port (required for Services)",
-                        me.ns_name(),
-                        svc_ref.ns_name()
-                    ),
-                    Fix::say(format!(
-                        "Set {field}.port to a Service port: {}.",
-                        if ports.is_empty() { "the Service has none".into() } else { ports.join(", ") }
-                    )),
-                )
-                .at(origin),
-            );
+            walk.find(say::port_missing(&me, field, &svc_ref, &ports).at(origin));
             return;
         }
         Some(port) if !external && !spec.ports.iter().any(|p| p.port == port) => {
@@ -307,31 +191,9 @@ fn service_link(
                 relation,
                 &svc_ref,
                 LinkState::Fail,
-                format!("port {port} not in Service ports [{}]", ports.join(", ")),
+                format!("port {port} not in Service ports [{listed}]"),
             );
-            let target_port_hint = if spec.ports.len() == 1 {
-                spec.ports.first().map_or(String::new(), |p| {
-                    format!(" (use {}, the Service port, not the container's targetPort)", p.port)
-                })
-            } else {
-                String::new()
-            };
-            walk.find(
-                Finding::new(
-                    Code::BackendPortNotFound,
-                    me.clone(),
-                    format!("{field}.port"),
-                    format!("{field} of HTTPRoute {} uses port {port}, but Service {} exposes [{}]{target_port_hint}", me.ns_name(), svc_ref.ns_name(), ports.join(", ")),
-                    {
-                        let fix = Fix::say(format!("Set {field}.port to one of [{}].", ports.join(", ")));
-                        match spec.ports.as_slice() {
-                            [only] => fix.json_patch(&me, &[("add", format!("{}/port", pointer(field)), json!(only.port))]),
-                            _ => fix,
-                        }
-                    },
-                )
-                .at(origin),
-            );
+            walk.find(say::port_not_found(&me, field, port, &svc_ref, &ports).at(origin));
             return;
         }
         Some(port) => walk.link(&me, relation, &svc_ref, LinkState::Ok, format!("Service port {port}")),
@@ -339,25 +201,7 @@ fn service_link(
     if external {
         let name = spec.external_name.clone().unwrap_or_default();
         walk.link(&svc_ref, "type", &svc_ref, LinkState::Warn, format!("ExternalName {name}"));
-        walk.find(
-            Finding::new(
-                Code::ExternalNameService,
-                svc_ref.clone(),
-                "spec.type",
-                format!("Service {} is ExternalName ({name}): tools list, but tool calls are sent to {name} and bypass the HTTPRoute", svc_ref.ns_name()),
-                Fix::say(format!("Use an Istio Hostname backendRef (with a ServiceEntry for {name}) instead."))
-                    .target(me.clone())
-                    .json_patch(
-                        &me,
-                        &[(
-                            "replace",
-                            pointer(field),
-                            json!({"group": "networking.istio.io", "kind": "Hostname", "name": name, "port": 443}),
-                        )],
-                    ),
-            )
-            .at(service.origin.as_ref()),
-        );
+        walk.find(say::external_name(&svc_ref, &me, field, &name).at(service.origin.as_ref()));
         return;
     }
     endpoints(walk, service);
@@ -416,27 +260,8 @@ fn endpoints(walk: &mut Walk, service: &Obj<Service>) {
         .selector
         .as_ref()
         .map(|s| s.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","));
-    let cmd = match &selector {
-        Some(sel) if !sel.is_empty() => format!("kubectl get pods -n {} -l {sel}", service.meta.namespace),
-        _ => format!(
-            "kubectl get endpointslices -n {} -l kubernetes.io/service-name={}",
-            service.meta.namespace, service.meta.name
-        ),
-    };
-    walk.find(
-        Finding::new(
-            Code::NoReadyEndpoints,
-            svc_ref.clone(),
-            "spec.selector",
-            format!(
-                "Service {} has no ready endpoints ({evidence}): the broker cannot reach the MCP server",
-                svc_ref.ns_name()
-            ),
-            Fix::say("Make the server's pods Ready, and check that the Service selector matches them.")
-                .command(cmd),
-        )
-        .at(service.origin.as_ref()),
-    );
+    let finding = say::no_ready_endpoints(&svc_ref, &evidence, selector.as_deref());
+    walk.find(finding.at(service.origin.as_ref()));
 }
 
 #[cfg(test)]

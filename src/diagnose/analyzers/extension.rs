@@ -4,14 +4,16 @@
 //! validity (Gateway, listener, hostname, allowedRoutes, grant, conflicts, Ready).
 
 use super::gateway::ParentResult;
-use crate::diagnose::{Code, Finding, Fix, LinkState, Lowered, Walk};
+use crate::diagnose::catalog::backend::NewGrant;
+use crate::diagnose::catalog::extension::{self as say, Conflict, ListenerInvalid, ListenerMiss};
+use crate::diagnose::catalog::secret;
+use crate::diagnose::{Finding, Fix, LinkState, Lowered, Walk};
 use crate::graph::{ParentEval, hostname, refgrant};
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::release::ExtensionRule;
 use crate::model::{Extension, Gateway, HttpRoute, Kind, Listener, ObjRef, Release, Releases, condition};
 use crate::snapshot::in_namespace;
 use crate::snapshot::{Obj, RegistrationObj};
-use serde_json::json;
 
 /// What serving a parent came to.
 pub struct Served {
@@ -150,11 +152,6 @@ fn no_extension(walk: &mut Walk, rule: ExtensionRule, p: &Parent, placeholder: &
         })
         .collect();
     let source = walk.snap().lookups.source();
-    let hint = if elsewhere.is_empty() {
-        format!("{source} holds no MCPGatewayExtension")
-    } else {
-        format!("extensions in {source}: {}", elsewhere.join(", "))
-    };
     walk.link(
         &gw_ref,
         "served by",
@@ -163,22 +160,13 @@ fn no_extension(walk: &mut Walk, rule: ExtensionRule, p: &Parent, placeholder: &
         "no MCPGatewayExtension targets this Gateway",
     );
     let section = match (rule, p.admitting.first()) {
-        (ExtensionRule::WholeGateway, _) => String::new(),
-        (_, l) => format!("    sectionName: {}\n", l.map_or("mcp", |l| l.name.as_str())),
+        (ExtensionRule::WholeGateway, _) => None,
+        (_, l) => Some(l.map_or("mcp", |l| l.name.as_str())),
     };
-    let yaml = format!(
-        "apiVersion: {}\nkind: MCPGatewayExtension\nmetadata:\n  name: mcp-gateway-extension\n  namespace: {ns}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: Gateway\n    name: {}\n    namespace: {ns}\n{section}",
-        walk.releases.newest().unwrap_or(Release::Main).extension_api_version(),
-        p.gw.meta.name,
-        ns = p.gw.meta.namespace,
-    );
-    let message = format!(
-        "no valid mcpgatewayextensions configured: no MCPGatewayExtension targets {gw_ref}, where HTTPRoute {} attaches ({hint})",
-        p.route.objref().ns_name()
-    );
-    let fix =
-        Fix::say(format!("Create an MCPGatewayExtension that targets {gw_ref}.")).target(placeholder.clone());
-    let finding = Finding::new(Code::NoExtensionForGateway, p.reg.objref(), "", message, fix.yaml(yaml));
+    let api_version = walk.releases.newest().unwrap_or(Release::Main).extension_api_version();
+    let new = say::NewExtension { placeholder, api_version, section };
+    let finding =
+        say::none_for_gateway(&p.reg.objref(), &p.route.objref(), &gw_ref, (source, &elsewhere), new);
     walk.find(finding.at(p.reg.origin.as_ref()));
 }
 
@@ -186,17 +174,7 @@ fn group_mismatch(walk: &mut Walk, p: &Parent, ext: &Obj<Extension>) {
     let (gw_ref, group) = (p.gw.objref(), p.reg.view.0.group());
     let evidence = format!("extension of group {}, registration of group {group}", ext.group());
     walk.link(&gw_ref, "served by", &ext.objref(), LinkState::Fail, evidence);
-    let message = format!(
-        "{} serves {gw_ref}, but it belongs to {} while {} is {}: an extension only serves registrations of its own API group",
-        ext.objref(),
-        ext.group(),
-        p.reg.objref(),
-        p.reg.api_version
-    );
-    let fix = Fix::say(
-        "Use the same API group for registration and extension (mcp.kuadrant.io/v1 for mcp-gateway v0.8+).",
-    );
-    let finding = Finding::new(Code::ExtensionGroupMismatch, p.reg.objref(), "apiVersion", message, fix);
+    let finding = say::group_mismatch(&p.reg.objref(), &p.reg.api_version, &ext.objref(), &gw_ref);
     walk.find(finding.at(p.reg.origin.as_ref()));
 }
 
@@ -275,69 +253,24 @@ fn listener_mismatch(walk: &mut Walk, p: &Parent, ext: &Obj<Extension>, miss: Mi
         .or(listeners.iter().find(|l| Some(l.port) == ext_port));
     let section = same_port_listener.map_or(ext_listener.clone(), |l| l.name.clone());
     // The parentRef that attaches the route to this Gateway gets the listener's name.
-    let set_section = |fix: Fix| {
-        let path = format!("/spec/parentRefs/{}/sectionName", p.eval.index);
-        fix.json_patch(&route.objref(), &[("add", path, json!(section))])
-    };
-    let (route_name, hosts) = (route.objref().ns_name(), route.view.spec.hostnames.join(", "));
+    let route_ref = route.objref();
+    let at = say::Reattach { route: &route_ref, index: p.eval.index, section: &section };
+    let hosts = route.view.spec.hostnames.join(", ");
+    let ext_ref = ext.objref();
     let finding = match miss {
-        Miss::MultiLabel => Finding::new(
-            Code::ExtensionHostnameMultiLabel,
-            route.objref(),
-            "spec.hostnames",
-            format!(
-                "HTTPRoute {route_name} has no sectionName and its hostnames ({hosts}) match the wildcard of a listener on port {port_text} only across several labels; the controller's *.x match covers exactly one label (no matching mcpgatewayextensions for attached listener)"
-            ),
-            set_section(Fix::say(
-                "Add sectionName to the parentRef, or use a hostname with one label under the wildcard.",
-            )),
-        ),
-        Miss::NoRouteHostname => Finding::new(
-            Code::NoExtensionForListener,
-            route.objref(),
-            format!("spec.parentRefs[{}]", p.eval.index),
-            format!(
-                "no matching mcpgatewayextensions for attached listener: HTTPRoute {route_name} has neither a sectionName nor hostnames, so the controller cannot match it to listener {ext_listener} that {} serves",
-                ext.objref()
-            ),
-            set_section(Fix::say(format!(
-                "Set sectionName: {section} on the parentRef (and give the route a hostname)."
-            ))),
-        ),
-        Miss::NoListenerHostname => Finding::new(
-            Code::NoExtensionForListener,
-            route.objref(),
-            format!("spec.parentRefs[{}]", p.eval.index),
-            format!(
-                "no matching mcpgatewayextensions for attached listener: HTTPRoute {route_name} has no sectionName, so the controller matches its hostnames ({hosts}) against the listeners on port {port_text} that {} serves, and none of them has a hostname (a listener without a hostname never matches)",
-                ext.objref()
-            ),
-            set_section(Fix::say(format!("Set sectionName: {section} on the parentRef."))),
-        ),
+        Miss::MultiLabel => say::hostname_multi_label(at, &hosts, &port_text),
+        Miss::NoRouteHostname => {
+            say::none_for_listener(at, &ext_ref, ListenerMiss::NothingToMatch { listener: &ext_listener })
+        }
+        Miss::NoListenerHostname => {
+            let miss = ListenerMiss::NoListenerHostname { hosts: &hosts, port: &port_text };
+            say::none_for_listener(at, &ext_ref, miss)
+        }
         Miss::Port => {
-            let fix = match same_port_listener {
-                Some(l) => set_section(Fix::say(format!(
-                    "Attach the route to listener {} (port {}), the port {} serves.",
-                    l.name,
-                    l.port,
-                    ext.objref()
-                ))),
-                None => Fix::say(format!(
-                    "Target the route's listener with an MCPGatewayExtension, or attach the route to listener {ext_listener}."
-                )),
-            };
-            let ports: Vec<String> = route_ports.iter().map(|p| p.to_string()).collect();
-            Finding::new(
-                Code::NoExtensionForListener,
-                route.objref(),
-                format!("spec.parentRefs[{}]", p.eval.index),
-                format!(
-                    "no matching mcpgatewayextensions for attached listener: HTTPRoute {route_name} attaches to {gw_ref} on port(s) {}, but {} serves listener {ext_listener} on port {port_text}",
-                    ports.join(", "),
-                    ext.objref(),
-                ),
-                fix,
-            )
+            let same_port = same_port_listener.map(|l| (l.name.as_str(), l.port));
+            let listener = (ext_listener.as_str(), port_text.as_str());
+            let miss = ListenerMiss::Port { gw: &gw_ref, route_ports: &route_ports, listener, same_port };
+            say::none_for_listener(at, &ext_ref, miss)
         }
     };
     walk.find(finding.at(route.origin.as_ref()));
@@ -378,18 +311,8 @@ fn not_istio(walk: &Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) -> Option<Fin
     if controller.contains("istio") {
         return None;
     }
-    let message = format!(
-        "{} uses GatewayClass {} (controller {controller}), which ignores the Istio EnvoyFilter {} relies on: MCP traffic is not routed through the broker",
-        gw.objref(),
-        class.meta.name,
-        ext.objref()
-    );
-    let fix = Fix::say("Serve MCP through a Gateway of an Istio GatewayClass.")
-        .merge(&gw.objref(), json!({"spec": {"gatewayClassName": "istio"}}));
-    Some(
-        Finding::new(Code::GatewayNotIstio, gw.objref(), "spec.gatewayClassName", message, fix)
-            .at(gw.origin.as_ref()),
-    )
+    let finding = say::gateway_not_istio(&gw.objref(), &class.meta.name, controller, &ext.objref());
+    Some(finding.at(gw.origin.as_ref()))
 }
 
 /// Everything that keeps an extension from working, as findings on the extension.
@@ -426,17 +349,8 @@ fn extension_problems(
 /// An empty `spec.targetRef.namespace`: the controller does not default it.
 fn target_namespace_missing(ext: &Obj<Extension>, gw: &Obj<Gateway>) -> Option<Finding> {
     let (me, t) = (ext.objref(), &ext.view.spec.target_ref);
-    t.namespace.as_deref().is_none_or(str::is_empty).then(|| {
-        Finding::new(
-            Code::ExtensionGatewayNotFound,
-            me.clone(),
-            "spec.targetRef.namespace",
-            format!("{me} leaves spec.targetRef.namespace empty: the controller looks up gateway /{} and reports it not found (it does not default the namespace)", t.name),
-            Fix::say("Always set spec.targetRef.namespace.")
-                .merge(&me, json!({"spec": {"targetRef": {"namespace": gw.meta.namespace}}})),
-        )
-        .at(ext.origin.as_ref())
-    })
+    let missing = t.namespace.as_deref().is_none_or(str::is_empty);
+    missing.then(|| say::gateway_namespace_missing(&me, &gw.objref()).at(ext.origin.as_ref()))
 }
 
 /// The listener a per-listener extension (v0.5.1+) targets: named, existing, with a host, and
@@ -449,28 +363,13 @@ fn listener_problems(
 ) -> Vec<Finding> {
     let me = ext.objref();
     let ext_ns = &ext.meta.namespace;
-    let finding = |field: &str, message: String, fix: Fix| {
-        Finding::new(Code::ExtensionListenerInvalid, me.clone(), field, message, fix).at(ext.origin.as_ref())
-    };
+    let gw_ref = gw.objref();
+    let invalid = |why| vec![say::listener_invalid(&me, &gw_ref, why).at(ext.origin.as_ref())];
     let (s, l) = match (ext.view.spec.target_ref.section_name.as_deref(), listener) {
-        (None, _) => {
-            return vec![finding(
-                "spec.targetRef.sectionName",
-                format!("{me} sets no spec.targetRef.sectionName (required since mcp-gateway v0.5.1)"),
-                Fix::say("Set spec.targetRef.sectionName to the MCP listener of the Gateway."),
-            )];
-        }
+        (None, _) => return invalid(ListenerInvalid::NoSectionName),
         (Some(s), None) => {
             let names: Vec<&str> = gw.view.spec.listeners.iter().map(|l| l.name.as_str()).collect();
-            return vec![finding(
-                "spec.targetRef.sectionName",
-                format!(
-                    "{me}: listener {s:?} not found on gateway {} (listeners: {})",
-                    gw.objref().ns_name(),
-                    names.join(", ")
-                ),
-                Fix::say("Set spec.targetRef.sectionName to one of the Gateway's listeners."),
-            )];
+            return invalid(ListenerInvalid::NotFound(s, &names));
         }
         (Some(s), Some(l)) => (s, l),
     };
@@ -478,32 +377,11 @@ fn listener_problems(
     if l.hostname.as_deref().is_none_or(str::is_empty)
         && ext.view.spec.public_host.as_deref().is_none_or(str::is_empty)
     {
-        out.push(finding(
-            "spec.publicHost",
-            format!("{me}: listener {s:?} on gateway {} has no hostname and spec.publicHost is not set", gw.objref().ns_name()),
-            Fix::say("Set spec.publicHost (your public MCP host in place of mcp.example.com) or give the listener a hostname.")
-                .merge(&me, json!({"spec": {"publicHost": "mcp.example.com"}})),
-        ));
+        out.extend(invalid(ListenerInvalid::NoHostname(s)));
     }
     if let Some(why) = walk.graph.listener_admits_namespace(l, &gw.meta.namespace, ext_ns) {
-        let fix = Fix::say(format!("Let listener {s} admit namespace {ext_ns}.")).target(gw.objref());
-        let fix = match gw.view.spec.listeners.iter().position(|g| g.name == l.name) {
-            Some(i) => fix.json_patch(
-                &gw.objref(),
-                &[("add", format!("/spec/listeners/{i}/allowedRoutes/namespaces"), json!({"from": "All"}))],
-            ),
-            None => fix,
-        };
-        out.push(
-            Finding::new(
-                Code::ExtensionListenerNotAllowed,
-                me.clone(),
-                "spec.targetRef.sectionName",
-                format!("{me}: listener {s:?} on gateway {} does not allow routes from namespace {ext_ns:?}: {why}", gw.objref().ns_name()),
-                fix,
-            )
-            .at(ext.origin.as_ref()),
-        );
+        let index = gw.view.spec.listeners.iter().position(|g| g.name == l.name);
+        out.push(say::listener_not_allowed(&me, &gw_ref, (s, index), &why).at(ext.origin.as_ref()));
     }
     out
 }
@@ -541,23 +419,10 @@ fn gateway_grant(walk: &mut Walk, ext: &Obj<Extension>, gw: &Obj<Gateway>) -> Op
         LinkState::Fail,
         "no ReferenceGrant in the Gateway's namespace permits it",
     );
-    let why = match (miss.near_misses.first(), miss.misplaced.first()) {
-        (Some((g, m)), _) => format!("; {g} does not match: {m}"),
-        (None, Some(g)) => format!("; {g} would, but it is not in namespace {}", gw.meta.namespace),
-        (None, None) => String::new(),
-    };
-    let yaml =
-        refgrant::grant_yaml(&grant_ref.name, &from, &to, &refgrant::suggested_api_version(walk.snap()));
-    Some(
-        Finding::new(
-            Code::ExtensionGrantMissing,
-            me.clone(),
-            "spec.targetRef",
-            format!("{me}: invalid: ReferenceGrant required in {} to allow cross-namespace reference from {ext_ns}{why}", gw.meta.namespace),
-            Fix::say(format!("Create this ReferenceGrant in namespace {}.", gw.meta.namespace)).target(grant_ref).yaml(yaml),
-        )
-        .at(ext.origin.as_ref()),
-    )
+    let manifest =
+        refgrant::grant(&grant_ref.name, &from, &to, &refgrant::suggested_api_version(walk.snap()));
+    let grant = NewGrant { objref: grant_ref, manifest };
+    Some(say::grant_missing(&me, &gw.objref(), &miss, grant).at(ext.origin.as_ref()))
 }
 
 /// Conflicts with older extensions of the same API group (a controller does not see the other
@@ -579,16 +444,7 @@ fn conflicts(
     if let Some(other) = in_namespace(&walk.snap().extensions, ext_ns)
         .find(|o| by_listener && o.meta.name != ext.meta.name && rival(o))
     {
-        out.push(
-            Finding::new(
-                Code::ExtensionConflict,
-                me.clone(),
-                "metadata.namespace",
-                format!("{me}: conflict: namespace {ext_ns} already has MCPGatewayExtension {} (only one per namespace allowed)", other.meta.name),
-                Fix::say("Delete one of the two extensions, or move this one to its own namespace."),
-            )
-            .at(ext.origin.as_ref()),
-        );
+        out.push(say::conflict(&me, Conflict::Namespace(&other.meta.name)).at(ext.origin.as_ref()));
     }
     let Some(port) = my_port else { return out };
     let port_of = |o: &Obj<Extension>| {
@@ -601,21 +457,10 @@ fn conflicts(
         .values()
         .find(|o| o.objref() != me && targets(o, gw) && rival(o) && port_of(o) == Some(port));
     if let Some(other) = clash {
-        out.push(
-            Finding::new(
-                Code::ExtensionConflict,
-                me.clone(),
-                "spec.targetRef.sectionName",
-                format!(
-                    "{me}: conflict: listener port {port} on gateway {} is already configured by MCPGatewayExtension {} (listener {})",
-                    gw.objref().ns_name(),
-                    other.objref().ns_name(),
-                    other.view.spec.target_ref.section_name.as_deref().unwrap_or("")
-                ),
-                Fix::say("Delete the newer extension, or target a listener on another port."),
-            )
-            .at(ext.origin.as_ref()),
-        );
+        let (gw_ref, other_ref) = (gw.objref(), other.objref());
+        let listener = other.view.spec.target_ref.section_name.as_deref().unwrap_or("");
+        let clash = Conflict::Port(port, &gw_ref, &other_ref, listener);
+        out.push(say::conflict(&me, clash).at(ext.origin.as_ref()));
     }
     out
 }
@@ -645,21 +490,7 @@ fn extension_ready(
         // What the extension's controller reports (its broker Deployment, its Secrets) is more
         // than the specs show: a False not shown to be stale stands.
         Combined::Refused | Combined::Disagree if !status_ok && out.is_empty() => {
-            let message = if c.message.is_empty() { "(no message)" } else { c.message.as_str() };
-            out.push(
-                Finding::new(
-                    Code::ExtensionNotReady,
-                    me.clone(),
-                    "status.conditions[Ready]",
-                    format!("{me} reports Ready=False/{}: {message}; from the specs we would expect it to be valid", c.reason),
-                    Fix::say(match c.reason.as_str() {
-                        "DeploymentNotReady" => format!("Check the broker: kubectl -n {ext_ns} get deploy mcp-gateway; kubectl -n {ext_ns} logs deploy/mcp-gateway"),
-                        _ => format!("Act on the controller's reason {}: {message}", c.reason),
-                    }),
-                )
-                .with_reason(c.reason.clone())
-                .at(origin),
-            );
+            out.push(say::not_ready(&me, &c.reason, &c.message).at(origin));
         }
         _ => {}
     }
@@ -670,63 +501,44 @@ fn extension_ready(
 fn extension_secrets(walk: &mut Walk, ext: &Obj<Extension>) -> Vec<Finding> {
     let me = ext.objref();
     let ns = &ext.meta.namespace;
-    let mut wanted: Vec<(&str, String, &str, bool)> = Vec::new();
+    let mut wanted: Vec<(&str, &str, String, &str, bool)> = Vec::new();
     if let Some(t) = &ext.view.spec.trusted_headers_key {
         let generated = t.generate.as_ref().is_some_and(|g| g == &serde_json::json!(true) || g == "Enabled");
         if let (Some(name), false) = (&t.secret_name, generated) {
-            wanted.push(("spec.trustedHeadersKey.secretName", name.clone(), "key", false));
+            wanted.push((
+                "spec.trustedHeadersKey.secretName",
+                "trusted headers key secret",
+                name.clone(),
+                "key",
+                false,
+            ));
         }
     }
     if let Some(name) = ext.view.spec.session_store.as_ref().and_then(|s| s.secret_name.clone()) {
-        wanted.push(("spec.sessionStore.secretName", name, "CACHE_CONNECTION_STRING", true));
+        let what = "session store secret";
+        wanted.push(("spec.sessionStore.secretName", what, name, "CACHE_CONNECTION_STRING", true));
     }
     let mut out = Vec::new();
-    for (field, name, key, labelled) in wanted {
+    for (field, what, name, key, labelled) in wanted {
         let secret_ref = ObjRef::secret(ns, &name);
         if walk.blocked_link(&me, field, &secret_ref, Kind::Secret, ns, &name) {
             continue;
         }
+        let label = Release::Main.credential_label().unwrap_or_default();
+        let need = secret::Needed { owner: &me, secret: &secret_ref, what, key, label };
         let Some(secret) = crate::snapshot::get(&walk.snap().secrets, ns, &name) else {
-            out.push(
-                Finding::new(
-                    Code::SecretNotFound,
-                    me.clone(),
-                    field,
-                    format!("{me}: secret {name} not found in namespace {ns}"),
-                    Fix::say(format!("Create Secret {name} in namespace {ns} with key {key}.")).target(secret_ref).yaml(format!(
-                        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  namespace: {ns}\n  labels:\n    mcp.kuadrant.io/secret: \"true\"\ntype: Opaque\nstringData:\n  {key}: <value>\n"
-                    )),
-                )
-                .with_reason("SecretNotFound")
-                .at(ext.origin.as_ref()),
-            );
+            let finding = secret::not_found(&need, field, &[]).with_reason("SecretNotFound");
+            out.push(finding.at(ext.origin.as_ref()));
             continue;
         };
-        if labelled && secret.meta.labels.get("mcp.kuadrant.io/secret").is_none_or(|v| v != "true") {
-            out.push(
-                Finding::new(
-                    Code::SecretLabelMissing,
-                    secret_ref.clone(),
-                    "metadata.labels",
-                    format!("session store secret {name} of {me} is missing required label mcp.kuadrant.io/secret=true"),
-                    Fix::say("Label the Secret mcp.kuadrant.io/secret=true.").command(format!("kubectl label secret {name} -n {ns} mcp.kuadrant.io/secret=true")),
-                )
-                .with_reason("SecretInvalid")
-                .at(secret.origin.as_ref()),
-            );
+        if labelled && secret.meta.labels.get(label).is_none_or(|v| v != "true") {
+            let finding = secret::label_missing(&need, None).with_reason("SecretInvalid");
+            out.push(finding.at(secret.origin.as_ref()));
         }
         if !secret.view.keys.iter().any(|k| k == key) {
-            out.push(
-                Finding::new(
-                    Code::SecretKeyMissing,
-                    me.clone(),
-                    field,
-                    format!("{me}: secret {name} is missing required data entry {key:?}"),
-                    Fix::say(format!("Add {key} to Secret {name}.")),
-                )
-                .with_reason("SecretInvalid")
-                .at(ext.origin.as_ref()),
-            );
+            let finding =
+                secret::key_missing(&need, field, &secret.view.keys, None).with_reason("SecretInvalid");
+            out.push(finding.at(ext.origin.as_ref()));
         }
     }
     out

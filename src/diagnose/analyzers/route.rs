@@ -1,10 +1,10 @@
 //! The HTTPRoute's shape as the mcp-gateway controller requires it: one rule, one backendRef, at
 //! least one hostname, at least one parentRef.
 
-use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
+use crate::diagnose::catalog::route as say;
+use crate::diagnose::{Code, Finding, LinkState, Walk};
 use crate::model::{HttpRoute, Release};
 use crate::snapshot::{Obj, RegistrationObj};
-use serde_json::json;
 
 /// Checks the route's shape.
 pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
@@ -13,71 +13,25 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
     let origin = route.origin.as_ref();
     let backends: usize = spec.rules.iter().map(|r| r.backend_refs.len()).sum();
     let mut problems = Vec::new();
-    let mut find = |code, field: &str, message: String, fix: Fix| {
-        problems.push(Finding::new(code, me.clone(), field, message, fix).at(origin));
-    };
     // Up to v0.4.1 the controller serves the first rule's first backendRef and ignores the rest;
     // from v0.4.2 it rejects the route (§2.2).
     let (strict, lenient) = walk.split(Release::one_rule_one_backend);
+    let lenient_only = strict.is_empty().then_some(lenient);
     let mut extra = Vec::new();
-    let supports = |unsupported: &str| match strict.is_empty() {
-        true => format!(
-            "mcp-gateway {lenient} serves the first rule's first backendRef and silently ignores the rest"
-        ),
-        false => format!("the controller supports exactly one ({unsupported}, which is unsupported)"),
-    };
     if backends == 0 {
-        find(
-            Code::RouteNoBackendRefs,
-            "spec.rules",
-            format!("HTTPRoute {} has no backend references", me.ns_name()),
-            Fix::say("Add one rule with one backendRef to the MCP server's Service (fill in its name and port).")
-                .merge(&me, json!({"spec": {"rules": [{"backendRefs": [{"name": "<service>", "port": "<service port>"}]}]}})),
-        );
+        problems.push(say::no_backend_refs(&me).at(origin));
     }
     if spec.rules.len() > 1 {
-        extra.push(Finding::new(
-            Code::RouteMultipleRules,
-            me.clone(),
-            "spec.rules",
-            format!("HTTPRoute {} has {} rules; {}", me.ns_name(), spec.rules.len(), supports("> 1 rule")),
-            Fix::say("Split the route: one HTTPRoute and one registration per MCP server."),
-        ));
+        extra.push(say::multiple_rules(&me, spec.rules.len(), lenient_only));
     }
     if let Some((i, rule)) = spec.rules.iter().enumerate().find(|(_, r)| r.backend_refs.len() > 1) {
-        extra.push(Finding::new(
-            Code::RouteMultipleBackendRefs,
-            me.clone(),
-            format!("spec.rules[{i}].backendRefs"),
-            format!(
-                "rule {i} of HTTPRoute {} has {} backendRefs; {}",
-                me.ns_name(),
-                rule.backend_refs.len(),
-                supports("> 1 backend reference")
-            ),
-            Fix::say("Keep one backendRef; give other backends their own route and registration."),
-        ));
+        extra.push(say::multiple_backend_refs(&me, i, rule.backend_refs.len(), lenient_only));
     }
     if spec.hostnames.is_empty() {
-        let suggestion = format!("{}.mcp.local", route.meta.name);
-        find(
-            Code::RouteNoHostnames,
-            "spec.hostnames",
-            format!("HTTPRoute {} must have at least one hostname for MCP backend routing", me.ns_name()),
-            Fix::say("Add a hostname the MCP listener admits.")
-                .merge(&me, json!({"spec": {"hostnames": [suggestion]}})),
-        );
+        problems.push(say::no_hostnames(&me).at(origin));
     }
     if spec.parent_refs.is_empty() {
-        find(
-            Code::RouteNoParentRefs,
-            "spec.parentRefs",
-            format!("HTTPRoute {} has no parentRefs, so it is attached to no Gateway (no valid gateways for httproute)", me.ns_name()),
-            Fix::say("Add a parentRef to the MCP Gateway (the upstream install's names shown).").merge(
-                &me,
-                json!({"spec": {"parentRefs": [{"name": "mcp-gateway", "namespace": "gateway-system", "sectionName": "mcps"}]}}),
-            ),
-        );
+        problems.push(say::no_parent_refs(&me).at(origin));
     }
     for f in extra {
         let f = f.at(origin);

@@ -1,7 +1,8 @@
 //! The credential and CA Secrets a registration names: existence in the registration's namespace,
 //! the label its generation's controller requires, and the key. Only key names are ever read.
 
-use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
+use crate::diagnose::catalog::secret as say;
+use crate::diagnose::{LinkState, Walk};
 use crate::model::registration::SecretKeyRef;
 use crate::model::release::RELEASES;
 use crate::model::{Kind, ObjRef, Release};
@@ -36,6 +37,7 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
     {
         return;
     }
+    let need = say::Needed { owner: &me, secret: &secret_ref, what, key, label };
     let Some(secret) = get(&walk.snap().secrets, ns, &r.name) else {
         let elsewhere: Vec<String> = walk
             .snap()
@@ -44,31 +46,9 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
             .filter(|s| s.meta.name == r.name)
             .map(|s| s.meta.namespace.clone())
             .collect();
-        let hint = if elsewhere.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; a Secret of that name exists in namespace {} (it must be in {ns})",
-                elsewhere.join(", ")
-            )
-        };
         let detail = walk.not_found(Kind::Secret, &r.name, "not found");
         walk.link(&me, field, &secret_ref, LinkState::Fail, detail);
-        walk.find(
-            Finding::new(
-                Code::SecretNotFound,
-                me.clone(),
-                format!("spec.{field}.name"),
-                format!("{what} {} not found in namespace {ns}{hint}", r.name),
-                Fix::say(format!("Create Secret {} in namespace {ns} with label {}=true and key {key}.", r.name, label))
-                    .target(secret_ref.clone())
-                    .yaml(format!(
-                        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {}\n  namespace: {ns}\n  labels:\n    {}: \"true\"\ntype: Opaque\nstringData:\n  {key}: <value>\n",
-                        r.name, label
-                    )),
-            )
-            .at(origin),
-        );
+        walk.find(say::not_found(&need, &format!("spec.{field}.name"), &elsewhere).at(origin));
         return;
     };
     let mut problems = Vec::new();
@@ -79,35 +59,13 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
             .iter()
             .filter_map(|r| r.credential_label())
             .find(|l| *l != label && secret.meta.labels.contains_key(l));
-        let hint = other.map_or(String::new(), |l| {
-            format!(" (it carries {l}, the label of another mcp-gateway release)")
-        });
-        let finding = Finding::new(
-            Code::SecretLabelMissing,
-            secret_ref.clone(),
-            "metadata.labels",
-            format!("{what} {} is missing required label {}=true{hint}", r.name, label),
-            Fix::say(format!("Label the Secret {}=true.", label))
-                .command(format!("kubectl label secret {} -n {ns} {}=true", r.name, label)),
-        )
-        .at(secret.origin.as_ref());
+        let need = say::Needed { label, ..need };
+        let finding = say::label_missing(&need, other).at(secret.origin.as_ref());
         problems.extend(walk.lower(broken, finding));
     }
     if !secret.view.keys.iter().any(|k| k == key) {
-        let keys = if secret.view.keys.is_empty() { "none".to_string() } else { secret.view.keys.join(", ") };
-        problems.push(
-            Finding::new(
-                Code::SecretKeyMissing,
-                me.clone(),
-                format!("spec.{field}.key"),
-                format!("{what} {} missing key {key} (keys: {keys})", r.name),
-                Fix::say(format!(
-                    "Add key {key} to Secret {}, or set spec.{field}.key to an existing key.",
-                    r.name
-                )),
-            )
-            .at(origin),
-        );
+        let key_field = format!("spec.{field}.key");
+        problems.push(say::key_missing(&need, &key_field, &secret.view.keys, Some(&key_field)).at(origin));
     }
     let state = LinkState::of(&problems);
     let evidence = if problems.is_empty() {

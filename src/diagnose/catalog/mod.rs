@@ -1,7 +1,14 @@
-//! The finding catalog: the only place a code exists. It generates the `Code` enum, the table that
-//! `explain` prints, and `docs/findings.md`. Codes are append-only and never reused.
+//! The finding catalog: the only place a code exists and is worded. This table generates the
+//! `Code` enum, what `explain` prints and `docs/findings.md`; the modules below hold one
+//! constructor per code, which words its message and fix from the typed data an analyzer passes.
+//! Codes are append-only and never reused.
 
 use super::finding::Severity;
+
+pub mod backend;
+pub mod extension;
+pub mod route;
+pub mod secret;
 
 /// One catalog entry.
 #[derive(Debug)]
