@@ -362,6 +362,14 @@ pub struct Blocked {
 }
 
 impl Blocked {
+    /// The read in words: `list referencegrants in namespace backends`.
+    pub fn what(&self) -> String {
+        match self.namespace.is_empty() {
+            true => format!("{} {}", self.verb, self.resource),
+            false => format!("{} {} in namespace {}", self.verb, self.resource, self.namespace),
+        }
+    }
+
     /// Whether this blocked read would have answered a lookup of `kind` in `namespace`.
     pub fn covers(&self, kind: Kind, namespace: &str, name: &str) -> bool {
         self.kind == kind

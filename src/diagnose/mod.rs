@@ -12,8 +12,9 @@ pub mod testing;
 
 use crate::graph::Graph;
 use crate::model::{Kind, ObjRef, Release, Releases};
-use crate::snapshot::{Origin, RegistrationObj, Selection, Snapshot};
+use crate::snapshot::{RegistrationObj, Selection, Snapshot};
 use analyzers::{backend, broker, extension, gateway, registration, route, secrets, status};
+use catalog::input::{self as say, Unread};
 pub use catalog::{CATALOG, Code, CodeInfo};
 pub use finding::{Finding, Fix, Link, LinkState, Report, Severity, Verdict};
 use finding::{FirstBroken, Metadata, ServerRef, ServerReport, Shared, Source, Summary, sort_findings};
@@ -160,35 +161,14 @@ impl<'g, 's> Walk<'g, 's> {
     ) -> bool {
         let Some(b) = self.snap().blocked_read(kind, namespace, name) else { return false };
         let b = b.clone();
-        let what = if b.namespace.is_empty() {
-            format!("{} {}", b.verb, b.resource)
-        } else {
-            format!("{} {} in namespace {}", b.verb, b.resource, b.namespace)
-        };
+        let what = b.what();
         if b.forbidden {
             self.link(from, relation, to, LinkState::Unknown, format!("cannot verify: forbidden to {what}"));
-            self.find(Finding::new(
-                Code::ReadForbidden,
-                to.clone(),
-                "",
-                format!("cannot read {to}: the API server refused to {what} (group {:?}); links that need it are unknown", b.group),
-                Fix::say(format!("Grant {} on {} to the user running the doctor.", b.verb, b.resource)).object(&role_for(&b)),
-            ));
+            self.find(say::read_forbidden(Unread::Read(to, &b)));
         } else {
-            self.link(
-                from,
-                relation,
-                to,
-                LinkState::Unknown,
-                format!("cannot verify: {what} failed: {}", b.message),
-            );
-            self.find(Finding::new(
-                Code::ReadFailed,
-                to.clone(),
-                "",
-                format!("cannot read {to}: {what} failed ({}); links that need it are unknown", b.message),
-                Fix::say("Run again, with a larger --request-timeout if the API server is slow."),
-            ));
+            let detail = format!("cannot verify: {what} failed: {}", b.message);
+            self.link(from, relation, to, LinkState::Unknown, detail);
+            self.find(say::read_failed(Unread::Read(to, &b)));
         }
         true
     }
@@ -234,7 +214,7 @@ impl<'g, 's> Walk<'g, 's> {
         let Some(bad) = self.snap().malformed_object(kind, namespace, name) else { return false };
         let evidence = format!("{} does not decode: {}", bad.objref, bad.error);
         self.link(from, relation, &bad.objref, LinkState::Fail, evidence);
-        self.find(malformed_finding(bad));
+        self.find(say::malformed(bad));
         true
     }
 }
@@ -251,37 +231,8 @@ pub struct Lowered {
 impl Lowered {
     /// The error as a warning that names both sides.
     pub fn apply(self, f: Finding) -> Finding {
-        let message = format!(
-            "{} (on mcp-gateway {}; on {} this works: pass --mcp-gateway-version if you know the release)",
-            f.message, self.broken, self.fine
-        );
-        Finding { message, ..f.lowered(Code::BreaksOnSomeReleases) }
+        say::breaks_on_some_releases(f, self.broken, self.fine)
     }
-}
-
-/// A minimal Role (ClusterRole for cluster-scoped or all-namespace reads) that allows a blocked read.
-fn role_for(b: &crate::snapshot::Blocked) -> serde_json::Value {
-    use crate::model::rbac;
-    let ns = Some(b.namespace.as_str()).filter(|ns| !ns.is_empty());
-    let name = format!("{}-{}", rbac::READ_ROLE, b.resource);
-    rbac::role(&name, ns, vec![rbac::rule(&[&b.group], &[&b.resource], &["get", "list"])])
-}
-
-/// The finding for an object that does not decode.
-pub fn malformed_finding(bad: &crate::snapshot::Malformed) -> Finding {
-    let at = if bad.field.is_empty() { String::new() } else { format!(" at {}", bad.field) };
-    Finding::new(
-        Code::ObjectMalformed,
-        bad.objref.clone(),
-        bad.field.clone(),
-        format!("{} does not decode{at}: {}", bad.objref, bad.error),
-        Fix::say(format!(
-            "Correct {} so that it matches the {} schema.",
-            if bad.field.is_empty() { "the object".to_string() } else { bad.field.clone() },
-            bad.objref.kind
-        )),
-    )
-    .at(bad.origin.as_ref())
 }
 
 /// Diagnoses every registration in `scope`.
@@ -390,24 +341,9 @@ fn schema_refusals(walk: &mut Walk) {
         .refused
         .iter()
         .filter(|r| walk.chain.iter().any(|l| *l.from == r.objref || *l.to == r.objref))
-        .map(schema_finding)
+        .map(say::schema_refuses)
         .collect();
     walk.findings.extend(refused);
-}
-
-/// The finding for a spec the Gateway API schema refuses.
-fn schema_finding(bad: &crate::snapshot::Malformed) -> Finding {
-    Finding::new(
-        Code::SchemaRefuses,
-        bad.objref.clone(),
-        bad.field.clone(),
-        format!("kubectl apply would reject {}: {}: {}", bad.objref, bad.field, bad.error),
-        Fix::say(format!(
-            "Correct {} in the manifest (the Gateway API schema of the object's kind).",
-            bad.field
-        )),
-    )
-    .at(bad.origin.as_ref())
 }
 
 /// Walks one registration; returns the extension that serves it, if one does.
@@ -514,27 +450,10 @@ fn off_chain_findings(
                     .values()
                     .filter(|r| scope.select.namespace.as_deref().is_none_or(|n| r.meta.namespace == n))
                     .count();
-                let hint = if scope.select.selector.is_some() && unmatched > 0 {
-                    format!("; {unmatched} registration(s) there do not match the label selector")
-                } else if elsewhere.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; registrations exist in namespace(s) {}",
-                        elsewhere.into_iter().collect::<Vec<_>>().join(", ")
-                    )
-                };
-                out.push(Finding::new(
-                    Code::NoRegistrations,
-                    ObjRef::new("", "Namespace", "", scope.select.namespace.as_deref().unwrap_or("*")),
-                    "",
-                    format!("no MCPServer or MCPServerRegistration found in {where_}{hint}"),
-                    Fix::say(if snap.lookups.live {
-                        "Create an MCPServerRegistration that targets the server's HTTPRoute, or use -n/-A to look elsewhere."
-                    } else {
-                        "Create an MCPServerRegistration that targets the server's HTTPRoute, or add the file that holds it (-f)."
-                    }),
-                ));
+                let unmatched = (scope.select.selector.is_some() && unmatched > 0).then_some(unmatched);
+                let elsewhere: Vec<&str> = elsewhere.into_iter().collect();
+                let ns = scope.select.namespace.as_deref();
+                out.push(say::no_registrations(ns, &where_, unmatched, &elsewhere, snap.lookups.live));
             }
         }
     }
@@ -542,50 +461,19 @@ fn off_chain_findings(
         snap.refused
             .iter()
             .filter(|r| !on_chain.contains(&r.objref) && scope.select.in_namespace(&r.objref))
-            .map(schema_finding),
+            .map(say::schema_refuses),
     );
     for bad in &snap.malformed {
         if !on_chain.contains(&bad.objref) && scope.select.in_namespace(&bad.objref) {
             // Registrations of the selected scope that do not decode break that server: keep error.
             let needed = bad.kind == Kind::Registration
                 && scope.select.name.as_deref().is_none_or(|n| n == bad.objref.name);
-            let f = malformed_finding(bad);
-            out.push(if needed { f } else { f.lowered(Code::OtherObjectMalformed) });
+            out.push(if needed { say::malformed(bad) } else { say::other_malformed(bad) });
         }
     }
-    for u in &snap.untyped {
-        let objref = ObjRef::new("", "<no kind>", "", &u.name);
-        out.push(
-            Finding::new(
-                Code::ObjectUnidentified,
-                objref.clone(),
-                u.missing,
-                format!(
-                    "an object named {} has no {}, so nothing can say what it is; it is ignored",
-                    u.name, u.missing
-                ),
-                Fix::say(format!("Add {} to the object, or remove it from the input.", u.missing)),
-            )
-            .at(u.origin.as_ref()),
-        );
-    }
+    out.extend(snap.untyped.iter().map(say::unidentified));
     for (objref, kept, dropped) in &snap.duplicates {
-        let place =
-            |o: &Option<Origin>| o.as_ref().map_or("stdin".to_string(), |o| format!("{}:{}", o.file, o.line));
-        out.push(
-            Finding::new(
-                Code::DuplicateObject,
-                objref.clone(),
-                "",
-                format!(
-                    "{objref} is defined twice ({} and {}); the later definition is used",
-                    place(dropped),
-                    place(kept)
-                ),
-                Fix::say("Remove one of the two definitions."),
-            )
-            .at(kept.as_ref()),
-        );
+        out.push(say::duplicate(objref, kept.as_ref(), dropped.as_ref()));
     }
     out
 }

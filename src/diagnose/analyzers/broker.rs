@@ -1,6 +1,7 @@
 //! The broker link (`--probe`), last on the chain: whether the mcp-gateway broker that serves the
 //! registration has loaded it, connected to it and federates its tools, as its `/status` says.
 
+use crate::diagnose::catalog::input::{self, Unread};
 use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
 use crate::model::{ObjRef, Release};
 use crate::snapshot::{BrokerAnswer, BrokerSaid, BrokerStatus, RegistrationObj};
@@ -52,23 +53,11 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj, ext: Option<&ObjRef>) {
                 LinkState::Unknown,
                 "cannot verify: forbidden to get services/proxy",
             );
-            walk.find(Finding::new(
-                Code::ReadForbidden,
-                broker.clone(),
-                "",
-                format!("cannot ask the broker {}: the API server refused to get services/proxy in namespace {} ({message}); the broker link is unknown", broker.ns_name(), broker.namespace),
-                Fix::say("Grant get on services/proxy in the broker's namespace to the user running the doctor, or run without --probe.").object(&proxy_role(&broker.namespace)),
-            ));
+            walk.find(input::read_forbidden(Unread::Probe(broker, message)));
         }
         BrokerSaid::Failed(message) => {
             walk.link(&me, relation, broker, LinkState::Unknown, format!("cannot verify: {message}"));
-            walk.find(Finding::new(
-                Code::ReadFailed,
-                broker.clone(),
-                "",
-                format!("cannot ask the broker {}: {message}; the broker link is unknown", broker.ns_name()),
-                Fix::say("Run again; check the broker's pods in that namespace if it keeps failing."),
-            ));
+            walk.find(input::read_failed(Unread::Probe(broker, message)));
         }
     }
 }
@@ -180,12 +169,6 @@ fn unreachable(
             .target(broker.clone()),
         ),
     );
-}
-
-/// A Role that allows the probe in `namespace`.
-fn proxy_role(namespace: &str) -> serde_json::Value {
-    use crate::model::rbac;
-    rbac::role("mcp-doctor-probe", Some(namespace), vec![rbac::probe_rule(true)])
 }
 
 #[cfg(test)]

@@ -1,13 +1,14 @@
 //! The registration itself: its targetRef (same namespace, HTTPRoute), the generation-specific
 //! fields (`toolPrefix`/`prefix`, `state`), and prefix conflicts between registrations.
 
-use crate::diagnose::{Code, Finding, Fix, LinkState, Scope, Walk};
+use crate::diagnose::catalog::input::{self, NamesSeen};
+use crate::diagnose::catalog::registration::{self as say, PrunedPrefix, RoutesSeen};
+use crate::diagnose::{Finding, LinkState, Scope, Walk};
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::registration::TargetRef;
 use crate::model::{HttpRoute, Kind, ObjRef, Release, Releases};
 use crate::snapshot::get;
 use crate::snapshot::{Obj, RegistrationObj, Snapshot};
-use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -39,22 +40,10 @@ fn api_outdated(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
     {
         return None;
     }
-    walk.find(
-        Finding::new(
-            Code::RegistrationApiOutdated,
-            me.clone(),
-            "apiVersion",
-            format!("{me} uses {}, but {} holds mcp.kuadrant.io objects: controllers from mcp-gateway v0.6 on ignore the mcp.kagenti.com group", reg.api_version, walk.snap().lookups.source()),
-            Fix::say("Re-create the registration as mcp.kuadrant.io/v1 MCPServerRegistration.").yaml(format!(
-                "apiVersion: mcp.kuadrant.io/v1\nkind: MCPServerRegistration\nmetadata:\n  name: {}\n  namespace: {}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: {}\n{}",
-                reg.meta.name,
-                reg.meta.namespace,
-                r.spec.target_ref.as_ref().map_or("<route>", |t| t.name.as_str()),
-                r.written_prefix().map_or(String::new(), |p| format!("  prefix: {p}\n")),
-            )),
-        )
-        .at(origin),
-    );
+    let source = walk.snap().lookups.source();
+    let route = r.spec.target_ref.as_ref().map(|t| t.name.as_str());
+    let finding = say::api_outdated(&me, &reg.api_version, source, route, r.written_prefix());
+    walk.find(finding.at(origin));
     Some(LinkState::Fail)
 }
 
@@ -66,35 +55,15 @@ fn prefix_field_pruned(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkSta
     let mut state = None;
     let (pruned, kept) = walk.split(|r| r.prefix_field() == "prefix");
     if let (Some(tp), false) = (r.spec.tool_prefix.as_deref(), pruned.is_empty()) {
-        walk.find_on(
-            pruned,
-            Finding::new(
-                Code::ToolPrefixPruned,
-                me.clone(),
-                "spec.toolPrefix",
-                format!("{me} sets spec.toolPrefix {tp:?}: mcp-gateway {pruned} renamed it to spec.prefix, so the API server prunes it and the tools are federated without a prefix"),
-                Fix::say("Rename spec.toolPrefix to spec.prefix.")
-                    .merge(&me, json!({"spec": {"prefix": tp, "toolPrefix": null}})),
-            )
-            .at(origin),
-        );
+        let finding = say::prefix_field_pruned(&me, PrunedPrefix::ToolPrefix(tp, pruned));
+        walk.find_on(pruned, finding.at(origin));
         state = Some(LinkState::Warn);
     }
     if let (Some(p), None) = (r.spec.prefix.as_deref(), r.spec.tool_prefix.as_deref())
         && !kept.is_empty()
     {
-        walk.find_on(
-            kept,
-            Finding::new(
-                Code::ToolPrefixPruned,
-                me.clone(),
-                "spec.prefix",
-                format!("{me} sets spec.prefix {p:?}: mcp-gateway {kept} still reads spec.toolPrefix, so the API server prunes spec.prefix and the tools are federated without a prefix"),
-                Fix::say("Set the prefix as spec.toolPrefix on this release (keep spec.prefix for v0.7.0+).")
-                    .merge(&me, json!({"spec": {"toolPrefix": p}})),
-            )
-            .at(origin),
-        );
+        let finding = say::prefix_field_pruned(&me, PrunedPrefix::Prefix(p, kept));
+        walk.find_on(kept, finding.at(origin));
         state = Some(LinkState::Warn);
     }
     state
@@ -108,20 +77,7 @@ fn prefix_invalid(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
     let (pruned, kept) = walk.split(|r| r.prefix_field() == "prefix");
     let p = r.spec.prefix.as_ref().filter(|p| !valid_prefix(p) && !pruned.is_empty())?;
     let suggestion = suggest_prefix(p);
-    walk.find_on(
-        pruned,
-        Finding::new(
-            Code::PrefixInvalid,
-            me.clone(),
-            "spec.prefix",
-            format!(
-                "spec.prefix {p:?} of {me} does not match ^[a-z0-9][a-z0-9_]*$; the API server rejects it"
-            ),
-            Fix::say(format!("Use a prefix such as {suggestion:?} in the manifest."))
-                .in_manifest(json!({"spec": {"prefix": suggestion}})),
-        )
-        .at(origin),
-    );
+    walk.find_on(pruned, say::prefix_invalid(&me, p, &suggestion).at(origin));
     Some(if kept.is_empty() { LinkState::Fail } else { LinkState::Warn })
 }
 
@@ -153,14 +109,7 @@ fn field_pruned(
     if pruned.is_empty() {
         return None;
     }
-    let message = format!(
-        "{me} sets {field}, which the schema of mcp-gateway {pruned} does not have: the API server prunes it on apply, so {meaning}"
-    );
-    let fix = Fix::say(format!("Drop {field} on these releases, or upgrade mcp-gateway to v0.7.0 or later."));
-    walk.find_on(
-        pruned,
-        Finding::new(Code::FieldPruned, me.clone(), field, message, fix).at(reg.origin.as_ref()),
-    );
+    walk.find_on(pruned, say::field_pruned(&me, field, pruned, meaning).at(reg.origin.as_ref()));
     Some(LinkState::Warn)
 }
 
@@ -172,17 +121,7 @@ fn disabled(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
     if !(r.spec.state.as_deref() == Some("Disabled") && walk.releases.iter().any(|r| r.has_state())) {
         return None;
     }
-    walk.find(
-        Finding::new(
-            Code::RegistrationDisabled,
-            me.clone(),
-            "spec.state",
-            format!("{me} has spec.state: Disabled; the gateway does not serve its tools"),
-            Fix::say("Set spec.state: Enabled when the server should be served.")
-                .merge(&me, json!({"spec": {"state": "Enabled"}})),
-        )
-        .at(origin),
-    );
+    walk.find(say::disabled(&me).at(origin));
     Some(LinkState::Warn)
 }
 
@@ -192,28 +131,9 @@ fn stuck_deleting(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
     let me = reg.objref();
     let origin = reg.origin.as_ref();
     let since = reg.meta.deletion_timestamp()?;
-    let finalizers = reg.meta.finalizers().join(", ");
     let foreign: Vec<&String> =
         reg.meta.finalizers().iter().filter(|f| !f.starts_with(generation.group())).collect();
-    let why = if foreign.is_empty() {
-        "the controller has not removed its finalizer: is it running? (a route status entry of another controller holding only the mcp-gateway Programmed condition also blocks it, mcp-gateway#1513)".to_string()
-    } else {
-        format!(
-            "finalizer {} belongs to another API group's controller, which no longer acts on this object",
-            foreign.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
-        )
-    };
-    walk.find(
-        Finding::new(
-            Code::RegistrationStuckDeleting,
-            me.clone(),
-            "metadata.finalizers",
-            format!("{me} is being deleted since {since} but keeps finalizers [{finalizers}]: {why}"),
-            Fix::say("Check the mcp-gateway controller's logs; if it cannot finish, remove the finalizers.")
-                .json_patch(&me, &[("remove", "/metadata/finalizers".into(), serde_json::Value::Null)]),
-        )
-        .at(origin),
-    );
+    walk.find(say::stuck_deleting(&me, since, reg.meta.finalizers(), &foreign).at(origin));
     Some(LinkState::Warn)
 }
 
@@ -290,19 +210,7 @@ fn missing_target_ref(walk: &mut Walk, reg: &RegistrationObj) {
     let origin = reg.origin.as_ref();
     let placeholder = ObjRef::route(&reg.meta.namespace, "?");
     walk.link(&me, "targetRef", &placeholder, LinkState::Fail, "spec.targetRef is missing");
-    walk.find(
-        Finding::new(
-            Code::TargetRouteNotFound,
-            me.clone(),
-            "spec.targetRef",
-            format!("{me} has no spec.targetRef, so it names no HTTPRoute"),
-            // spec.targetRef is required: the API server refuses the object as it is.
-            Fix::say("Set spec.targetRef to the server's HTTPRoute in the manifest.").in_manifest(
-                json!({"spec": {"targetRef": {"group": GATEWAY_GROUP, "kind": "HTTPRoute", "name": "<route>"}}}),
-            ),
-        )
-        .at(origin),
-    );
+    walk.find(say::target_route_not_found(&me, None, RoutesSeen::Nothing).at(origin));
 }
 
 /// A targetRef of another group or kind than HTTPRoute.
@@ -310,19 +218,7 @@ fn target_not_a_route(walk: &mut Walk, reg: &RegistrationObj, target: &TargetRef
     let (me, ns, origin) = (reg.objref(), &reg.meta.namespace, reg.origin.as_ref());
     let to = ObjRef::new(group, kind, ns, &target.name);
     walk.link(&me, "targetRef", &to, LinkState::Fail, format!("targets {group}/{kind}, not an HTTPRoute"));
-    walk.find(
-        Finding::new(
-            Code::TargetRefInvalidKind,
-            me.clone(),
-            "spec.targetRef",
-            format!("spec.targetRef of {me} names {group}/{kind} {}: only gateway.networking.k8s.io HTTPRoute is supported", target.name),
-            Fix::say("Point spec.targetRef at the server's HTTPRoute.").merge(
-                &me,
-                json!({"spec": {"targetRef": {"group": GATEWAY_GROUP, "kind": "HTTPRoute", "name": target.name}}}),
-            ),
-        )
-        .at(origin),
-    );
+    walk.find(say::target_not_a_route(&me, group, kind, &target.name).at(origin));
 }
 
 /// A targetRef into another namespace: ignored by current controllers, rejected by old ones.
@@ -337,30 +233,8 @@ fn target_in_another_namespace(walk: &mut Walk, reg: &RegistrationObj, target: &
         LinkState::Fail,
         format!("targetRef.namespace {tns} differs from the registration's namespace {ns}"),
     );
-    let detail = if exists {
-        format!(
-            "{elsewhere} exists, but current controllers look the route up in {ns} only (targetRef.namespace is ignored) and old ones reject cross-namespace targets"
-        )
-    } else {
-        format!(
-            "current controllers look the route up in {ns} only (targetRef.namespace is ignored) and old ones reject cross-namespace targets"
-        )
-    };
-    walk.find(
-        Finding::new(
-            Code::TargetRefCrossNamespace,
-            me.clone(),
-            "spec.targetRef.namespace",
-            format!("{me} targets an HTTPRoute in namespace {tns}: {detail}"),
-            Fix::say(format!("Create the registration in namespace {tns} (next to the route) and drop spec.targetRef.namespace."))
-                .target(ObjRef::new(reg.view.0.group(), &reg.kind, tns, &reg.meta.name))
-                .yaml(format!(
-                    "apiVersion: {}\nkind: {}\nmetadata:\n  name: {}\n  namespace: {tns}\nspec:\n  targetRef:\n    group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    name: {}\n",
-                    reg.api_version, reg.kind, reg.meta.name, target.name
-                )),
-        )
-        .at(origin),
-    );
+    let finding = say::target_in_another_namespace(&me, &reg.api_version, &target.name, tns, exists);
+    walk.find(finding.at(origin));
 }
 
 /// The route the targetRef names is not in the registration's namespace: where it might be.
@@ -374,45 +248,19 @@ fn target_route_not_found(walk: &mut Walk, reg: &RegistrationObj, target: &Targe
         .filter(|r| r.meta.name == target.name)
         .map(|r| r.meta.namespace.clone())
         .collect();
-    let hint = if !others.is_empty() {
-        format!(
-            "; an HTTPRoute of that name exists in namespace {} (registration and route must share a namespace)",
-            others.join(", ")
-        )
+    let names: Vec<&str> =
+        crate::snapshot::in_namespace(&walk.snap().routes, ns).map(|r| r.meta.name.as_str()).collect();
+    let seen = if !others.is_empty() {
+        RoutesSeen::Elsewhere(&others)
     } else if walk.snap().lookups.knows_all(Kind::HttpRoute, ns) {
-        let names: Vec<&str> =
-            crate::snapshot::in_namespace(&walk.snap().routes, ns).map(|r| r.meta.name.as_str()).collect();
-        if names.is_empty() {
-            format!("; namespace {ns} holds no HTTPRoute")
-        } else {
-            format!("; HTTPRoutes in {ns}: {}", names.join(", "))
-        }
+        RoutesSeen::InNamespace(&names)
     } else {
-        String::new()
+        RoutesSeen::Nothing
     };
+    let finding = say::target_route_not_found(&me, Some(&route_ref), seen);
     let detail = walk.not_found(Kind::HttpRoute, &target.name, "not found");
     walk.link(&me, "targetRef", &route_ref, LinkState::Fail, detail);
-    walk.find(
-        Finding::new(
-            Code::TargetRouteNotFound,
-            me.clone(),
-            "spec.targetRef.name",
-            format!("{me} targets {route_ref}, which does not exist{hint}"),
-            match others.first() {
-                Some(there) => Fix::say(format!(
-                    "Create the registration in namespace {there}, next to HTTPRoute {there}/{}, or move the route to namespace {ns}.",
-                    target.name
-                ))
-                .target(ObjRef { namespace: there.clone(), ..me.clone() }),
-                None => Fix::say(format!(
-                    "Fix spec.targetRef.name, or create HTTPRoute {} in namespace {ns}.",
-                    target.name
-                ))
-                .target(route_ref),
-            },
-        )
-        .at(origin),
-    );
+    walk.find(finding.at(origin));
 }
 
 /// The finding for a NAME that matches no registration, naming where that name does exist.
@@ -422,53 +270,34 @@ pub fn not_found(
     name: &str,
     apis: &BTreeMap<String, Vec<String>>,
 ) -> Finding {
-    let ns = scope.select.namespace.as_deref().unwrap_or("*");
     let elsewhere: Vec<String> = snap
         .registrations
         .values()
         .filter(|r| r.meta.name == name)
         .map(|r| format!("{} {}", r.kind, r.objref().ns_name()))
         .collect();
-    let hint = if !elsewhere.is_empty() {
-        format!("; it exists as {}", elsewhere.join(", "))
+    let seen = if !elsewhere.is_empty() {
+        NamesSeen::Elsewhere(elsewhere)
     } else if !snap.registrations.is_empty() && snap.lookups.knows_all(Kind::Registration, "") {
         let all: Vec<String> = snap.registrations.values().take(10).map(|r| r.objref().ns_name()).collect();
-        format!("; registrations in {}: {}", snap.lookups.source(), all.join(", "))
+        NamesSeen::Listed(snap.lookups.source(), all)
     } else if snap.lookups.live {
         match snap.lookups.not_looked(Kind::Registration, name) {
-            Some(why) => format!("; {why}"),
-            None => "; no namespace of the cluster holds a registration of that name".to_string(),
+            Some(why) => NamesSeen::NotLooked(why),
+            None => NamesSeen::NoneInCluster,
         }
     } else {
-        "; the input holds no registration at all".to_string()
+        NamesSeen::NoneInInput
     };
-    let place = if ns == "*" { "any namespace".to_string() } else { format!("namespace {ns}") };
-    Finding::new(
-        Code::RegistrationNotFound,
-        ObjRef::new("mcp.kuadrant.io", "MCPServerRegistration", if ns == "*" { "" } else { ns }, name),
-        "",
-        format!("no registration named {name} in {place}{hint}"),
-        not_found_fix(snap, apis),
-    )
-}
-
-/// On a cluster, the `kubectl get` that lists registrations of every served kind (kubectl rejects
-/// a resource the cluster does not serve); in files, where to look.
-fn not_found_fix(snap: &Snapshot, apis: &BTreeMap<String, Vec<String>>) -> Fix {
-    let fix = Fix::say("Check the name, or pass -n with the namespace where the registration lives.");
-    if !snap.lookups.live {
-        return fix;
-    }
+    // On a cluster, the `kubectl get` that lists registrations of every served kind (kubectl
+    // rejects a resource the cluster does not serve).
     let served: Vec<&str> =
         [("MCPServerRegistration", "mcpserverregistrations"), ("MCPServer", "mcpservers")]
             .into_iter()
-            .filter(|(kind, _)| apis.get(*kind).is_some_and(|v| !v.is_empty()))
+            .filter(|(kind, _)| snap.lookups.live && apis.get(*kind).is_some_and(|v| !v.is_empty()))
             .map(|(_, plural)| plural)
             .collect();
-    match served.is_empty() {
-        true => fix,
-        false => fix.command(format!("kubectl get {} -A", served.join(","))),
-    }
+    input::registration_not_found(name, scope.select.namespace.as_deref(), seen, &served)
 }
 
 /// Reports registrations that share a prefix on the same extension (the oldest keeps it).
@@ -508,30 +337,12 @@ pub fn prefix_conflicts(
 fn prefix_conflict(walk: &mut Walk, loser: &RegistrationObj, winner: &ObjRef, ext: &ObjRef, prefix: &str) {
     let me = loser.objref();
     let refused = Releases::only(Release::Main);
-    let message = if walk.releases.contains(Release::Main) {
-        format!(
-            "{me}: conflict: prefix {prefix:?} is already used by {winner} in the same MCPGatewayExtension {}",
-            ext.ns_name()
-        )
-    } else {
-        format!(
-            "{me} uses prefix {prefix:?} like {winner} in the same MCPGatewayExtension {}: mcp-gateway {} serves both, and tools of the same name collide in the broker",
-            ext.ns_name(),
-            walk.releases
-        )
-    };
-    // The prefix is immutable once set: the command re-creates the registration with a new one.
     let field = walk.releases.newest().map_or("prefix", Release::prefix_field);
-    let fix = Fix::say(
-        "Give this registration its own prefix (a set prefix is immutable: the command re-creates it).",
-    )
-    .recreate(&me, json!({"spec": {field: format!("{}_", loser.meta.name.replace('-', "_"))}}));
-    let finding =
-        Finding::new(Code::PrefixConflict, me.clone(), "spec.prefix", message, fix).at(loser.origin.as_ref());
+    let finding = say::prefix_conflict(&me, prefix, winner, ext, field).at(loser.origin.as_ref());
     // Without main among the candidates the duplicate is served: a warning, not a refusal.
     let finding = match walk.releases.contains(Release::Main) {
         true => walk.lower(refused, finding),
-        false => Some(finding.lowered(Code::PrefixShared)),
+        false => Some(say::prefix_shared(finding, prefix, winner, ext, walk.releases)),
     };
     let Some(finding) = finding else { return };
     let state = LinkState::of(std::slice::from_ref(&finding));

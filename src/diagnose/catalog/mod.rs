@@ -7,6 +7,8 @@ use super::finding::Severity;
 
 pub mod backend;
 pub mod extension;
+pub mod input;
+pub mod registration;
 pub mod route;
 pub mod secret;
 
