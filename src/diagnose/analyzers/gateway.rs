@@ -4,7 +4,8 @@
 //! parentRefs works when one of them does; the others' errors are then lowered to warnings.
 
 use super::{extension, status};
-use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
+use crate::diagnose::catalog::gateway::{self as say, Admit, GatewaysSeen};
+use crate::diagnose::{Finding, Fix, LinkState, Severity, Walk};
 use crate::graph::{
     Attachment, Graph, ListenerRejection, ListenerVerdict, ParentEval, RouteReason, describe_selector,
     kind_rejection,
@@ -12,7 +13,6 @@ use crate::graph::{
 use crate::model::{Gateway, HttpRoute, Kind, Listener, ObjRef, condition};
 use crate::snapshot::get;
 use crate::snapshot::{Obj, RegistrationObj};
-use serde_json::json;
 
 /// What one parentRef came to.
 pub struct ParentResult<'s> {
@@ -52,7 +52,7 @@ pub fn parents<'s>(
         }));
         for f in findings {
             let lowered = any_works && !works && f.severity == Severity::Error;
-            walk.find(if lowered { f.lowered(Code::ParentFailsAnotherAttaches) } else { f });
+            walk.find(if lowered { say::parent_fails_another_attaches(f) } else { f });
         }
     }
     results
@@ -66,13 +66,12 @@ fn parent<'s>(
 ) -> ParentResult<'s> {
     let me = route.objref();
     let origin = route.origin.as_ref();
-    let field = format!("spec.parentRefs[{}]", eval.index);
     let relation = format!("parentRefs[{}]", eval.index);
     let target = eval.target.clone();
     let mut result = ParentResult { eval: eval.clone(), gateway: None, extension: None, works: false };
     let listeners = match &eval.attachment {
         Attachment::UnsupportedKind => {
-            unsupported_kind(walk, route, &eval, &field, &relation);
+            unsupported_kind(walk, route, &eval, &relation);
             return result;
         }
         Attachment::ParentNotFound => {
@@ -81,10 +80,10 @@ fn parent<'s>(
                 return result;
             }
             if walk.blocked_link(&me, &relation, &target, kind, &target.namespace, &target.name) {
-                status_fallback(walk, route, &eval, &field);
+                status_fallback(walk, route, &eval);
                 return result;
             }
-            parent_not_found(walk, route, &eval, &field, &relation);
+            parent_not_found(walk, route, &eval, &relation);
             return result;
         }
         Attachment::ListenerSetNotAllowed(ls, gw) => {
@@ -97,28 +96,9 @@ fn parent<'s>(
                 LinkState::Fail,
                 format!("ListenerSet not allowed by {gw_name}"),
             );
-            let same = gw.is_some_and(|g| g.meta.namespace == ls.meta.namespace);
-            let fix = Fix::say(format!(
-                "Let {gw_name} accept ListenerSets from namespace {}, or attach to a Gateway listener.",
-                ls.meta.namespace
-            ));
-            let fix = match gw {
-                Some(g) => fix.target(g.objref()).merge(
-                    &g.objref(),
-                    json!({"spec": {"allowedListeners": {"namespaces": {"from": if same { "Same" } else { "All" }}}}}),
-                ),
-                None => fix,
-            };
-            walk.find(
-                Finding::new(
-                    Code::ListenerSetNotAllowed,
-                    me.clone(),
-                    field,
-                    format!("parentRef {} of HTTPRoute {} names ListenerSet {}, which {gw_name} does not accept (spec.allowedListeners defaults to from: None)", eval.index, me.ns_name(), ls.objref().ns_name()),
-                    fix,
-                )
-                .at(origin),
-            );
+            let gw_ref = gw.map(|g| g.objref());
+            let finding = say::listener_set_not_allowed(&me, eval.index, &ls.objref(), gw_ref.as_ref());
+            walk.find(finding.at(origin));
             return result;
         }
         Attachment::Evaluated { parent, listeners, reason } => {
@@ -153,13 +133,13 @@ fn parent<'s>(
         return result;
     };
     walk.link(&me, &listener_relation, &target, LinkState::Fail, format!("{}: {evidence}", reason.as_str()));
-    let finding = rejection_finding(walk.graph, route, &eval, reason, &verdicts, &field);
+    let finding = rejection_finding(walk.graph, route, &eval, reason, &verdicts);
     walk.find(finding.at(origin));
     result
 }
 
 /// A parentRef of a kind that is neither Gateway nor ListenerSet.
-fn unsupported_kind(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, field: &str, relation: &str) {
+fn unsupported_kind(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, relation: &str) {
     let (me, target) = (route.objref(), &eval.target);
     walk.link(
         &me,
@@ -168,25 +148,7 @@ fn unsupported_kind(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, 
         LinkState::Fail,
         format!("{}/{} is not a Gateway", target.group, target.kind),
     );
-    walk.find(
-        Finding::new(
-            Code::ParentUnsupportedKind,
-            me.clone(),
-            field,
-            format!(
-                "parentRef {} of HTTPRoute {} names {}/{} {}, which is not a Gateway or ListenerSet",
-                eval.index,
-                me.ns_name(),
-                target.group,
-                target.kind,
-                target.ns_name()
-            ),
-            Fix::say(
-                "Point the parentRef at the MCP Gateway (drop group and kind; they default to Gateway).",
-            ),
-        )
-        .at(route.origin.as_ref()),
-    );
+    walk.find(say::parent_unsupported_kind(&me, eval.index, target).at(route.origin.as_ref()));
 }
 
 /// What each listener said of the route (the selected ones, when the parentRef selects some).
@@ -217,7 +179,7 @@ fn listener_evidence(verdicts: &[ListenerVerdict], section: Option<&str>) -> Str
 }
 
 /// When the parent cannot be read, the route's own status may still answer: use it, and say so.
-fn status_fallback(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, field: &str) {
+fn status_fallback(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval) {
     let me = route.objref();
     let want = crate::model::refs::parent_target(eval.parent_ref, &route.meta.namespace);
     let entry = route.view.status.parents.iter().find(|e| {
@@ -247,25 +209,11 @@ fn status_fallback(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, f
         LinkState::Fail,
         format!("verdict rests on status: Accepted={}/{} by {}", c.status, c.reason, entry.controller_name),
     );
-    let code = match c.reason.as_str() {
-        "NoMatchingParent" => Code::NoMatchingParent,
-        "NoMatchingListenerHostname" => Code::NoMatchingListenerHostname,
-        _ => Code::NotAllowedByListenersNamespace,
-    };
-    walk.find(
-        Finding::new(
-            code,
-            me.clone(),
-            field,
-            format!("{} reports HTTPRoute {} not accepted by {want}: {}/{} {} (the Gateway itself could not be read)", entry.controller_name, me.ns_name(), c.status, c.reason, c.message),
-            Fix::say("Fix what the condition names; read the Gateway's listeners (or ask its owner) for the allowed namespaces, hostnames and listener names."),
-        )
-        .with_reason(c.reason.clone())
-        .at(route.origin.as_ref()),
-    );
+    let finding = say::refused_by_status(&me, eval.index, &want, &entry.controller_name, c);
+    walk.find(finding.at(route.origin.as_ref()));
 }
 
-fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, field: &str, relation: &str) {
+fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, relation: &str) {
     let me = route.objref();
     let target = &eval.target;
     let elsewhere: Vec<&Obj<Gateway>> =
@@ -273,50 +221,17 @@ fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, 
     let detail = walk.not_found(Kind::Gateway, &target.name, "not found");
     walk.link(&me, relation, target, LinkState::Fail, detail);
     let defaulted = eval.parent_ref.namespace.as_deref().is_none_or(str::is_empty);
-    let (message, fix) = match elsewhere.first() {
-        Some(gw) => {
-            let ns = &gw.meta.namespace;
-            let why = if defaulted {
-                format!(
-                    "the parentRef has no namespace, so it defaults to the route's namespace {}",
-                    route.meta.namespace
-                )
-            } else {
-                format!("the parentRef names namespace {}", target.namespace)
-            };
-            (
-                format!(
-                    "parentRef {} of HTTPRoute {} names {target}, which does not exist: {why}; Gateway {} lives in namespace {ns}",
-                    eval.index,
-                    me.ns_name(),
-                    target.name
-                ),
-                Fix::say(format!("Set {field}.namespace: {ns}.")).json_patch(
-                    &me,
-                    &[("add", format!("/spec/parentRefs/{}/namespace", eval.index), json!(ns))],
-                ),
-            )
-        }
-        None => {
-            let all: Vec<String> = walk.snap().gateways.values().map(|g| g.objref().ns_name()).collect();
-            let source = walk.snap().lookups.source();
-            let hint = match walk.snap().lookups.not_looked(Kind::Gateway, &target.name) {
-                Some(why) => why,
-                None if all.is_empty() => format!("{source} holds no Gateway"),
-                None => format!("Gateways in {source}: {}", all.join(", ")),
-            };
-            (
-                format!(
-                    "parentRef {} of HTTPRoute {} names {target}, which does not exist ({hint})",
-                    eval.index,
-                    me.ns_name()
-                ),
-                Fix::say(format!("Point {field} at an existing Gateway (name and namespace)."))
-                    .command("kubectl get gateways -A"),
-            )
+    let lookups = &walk.snap().lookups;
+    let seen = match (elsewhere.first(), lookups.not_looked(Kind::Gateway, &target.name)) {
+        (Some(gw), _) => GatewaysSeen::Elsewhere(gw.meta.namespace.clone(), defaulted),
+        (None, Some(why)) => GatewaysSeen::NotLooked(why),
+        (None, None) => {
+            let all = walk.snap().gateways.values().map(|g| g.objref().ns_name()).collect();
+            GatewaysSeen::Listed(lookups.source(), all)
         }
     };
-    walk.find(Finding::new(Code::ParentNotFound, me, field, message, fix).at(route.origin.as_ref()));
+    let finding = say::parent_not_found(&me, eval.index, target, seen);
+    walk.find(finding.at(route.origin.as_ref()));
 }
 
 /// The index of listener `name` in the Gateway `gw` names (`None` for a ListenerSet's).
@@ -335,20 +250,19 @@ fn rejection_finding(
     eval: &ParentEval,
     reason: RouteReason,
     verdicts: &[crate::graph::ListenerVerdict],
-    field: &str,
 ) -> Finding {
     let selected: Vec<&ListenerVerdict> =
         verdicts.iter().filter(|v| v.rejection != Some(ListenerRejection::NotSelected)).collect();
     match reason {
-        RouteReason::NoMatchingParent => no_matching_parent(route, eval, verdicts, field),
+        RouteReason::NoMatchingParent => no_matching_parent(route, eval, verdicts),
         RouteReason::NotAllowedByListeners => {
             let ns_rejection = selected.iter().find_map(|v| match &v.rejection {
                 Some(ListenerRejection::Namespace(why)) => Some((v.listener, why.as_str())),
                 _ => None,
             });
             match ns_rejection {
-                Some((l, why)) => namespace_not_allowed(graph, route, eval, l, why, field),
-                None => kind_not_allowed(route, eval, &selected, field),
+                Some((l, why)) => namespace_not_allowed(graph, route, eval, l, why),
+                None => kind_not_allowed(route, eval, &selected),
             }
         }
         RouteReason::NoMatchingListenerHostname => hostname_mismatch(route, eval, &selected),
@@ -356,36 +270,14 @@ fn rejection_finding(
 }
 
 /// No listener has the sectionName or port the parentRef asks for.
-fn no_matching_parent(
-    route: &Obj<HttpRoute>,
-    eval: &ParentEval,
-    verdicts: &[ListenerVerdict],
-    field: &str,
-) -> Finding {
+fn no_matching_parent(route: &Obj<HttpRoute>, eval: &ParentEval, verdicts: &[ListenerVerdict]) -> Finding {
     let (me, gw) = (route.objref(), &eval.target);
-    let available: Vec<String> =
-        verdicts.iter().map(|v| format!("{} (port {})", v.listener.name, v.listener.port)).collect();
-    let wanted = match (&eval.parent_ref.section_name, eval.parent_ref.port) {
-        (Some(s), Some(p)) => format!("sectionName {s} and port {p}"),
-        (Some(s), None) => format!("sectionName {s}"),
-        (None, Some(p)) => format!("port {p}"),
-        (None, None) => "any listener".into(),
-    };
+    let listeners: Vec<(&str, i64)> =
+        verdicts.iter().map(|v| (v.listener.name.as_str(), v.listener.port)).collect();
+    let wanted = say::Wanted { section: eval.parent_ref.section_name.as_deref(), port: eval.parent_ref.port };
     let suggestion =
-        verdicts.iter().find(|v| kind_rejection(v.listener).is_none()).map(|v| v.listener.name.clone());
-    let mut fix =
-        Fix::say(format!("Use the name of an existing listener of {gw}: {}.", available.join(", ")));
-    if let Some(s) = suggestion {
-        let path = format!("/spec/parentRefs/{}/sectionName", eval.index);
-        fix = fix.json_patch(&me, &[("add", path, json!(s))]);
-    }
-    let listeners = if available.is_empty() { "none".into() } else { available.join(", ") };
-    let message = format!(
-        "parentRef {} of HTTPRoute {} asks {gw} for {wanted}, but its listeners are {listeners}",
-        eval.index,
-        me.ns_name()
-    );
-    Finding::new(Code::NoMatchingParent, me.clone(), field, message, fix)
+        verdicts.iter().find(|v| kind_rejection(v.listener).is_none()).map(|v| v.listener.name.as_str());
+    say::no_matching_parent(&me, (eval.index, wanted), gw, &listeners, suggestion)
 }
 
 /// A selected listener does not admit the route's namespace: label the namespace when a plain
@@ -396,57 +288,25 @@ fn namespace_not_allowed(
     eval: &ParentEval,
     l: &Listener,
     why: &str,
-    field: &str,
 ) -> Finding {
     let (me, gw) = (route.objref(), &eval.target);
-    let route_ns = &route.meta.namespace;
     let namespaces = l.allowed_routes.as_ref().and_then(|a| a.namespaces.as_ref());
     let (from, selector) =
         (namespaces.and_then(|n| n.from.as_deref()), namespaces.and_then(|n| n.selector.as_ref()));
-    let mut fix = match (from, selector) {
+    let admit = match (from, selector) {
         (Some("Selector"), Some(sel)) if !sel.match_labels.is_empty() && sel.match_expressions.is_empty() => {
             let labels: Vec<String> = sel.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            Fix::say(format!(
-                "Label namespace {route_ns} so that the selector {} of listener {} matches it.",
-                describe_selector(sel),
-                l.name
-            ))
-            .command(format!("kubectl label namespace {route_ns} {}", labels.join(" ")))
-            .target(ObjRef::new("", "Namespace", "", route_ns))
+            Admit::Label(describe_selector(sel), labels)
         }
-        _ => {
-            let gateway_ref = ObjRef::gateway(&gw.namespace, &gw.name);
-            let fix = Fix::say(format!(
-                "Let listener {} of {gw} admit routes from namespace {route_ns} (a ReferenceGrant does not help here).",
-                l.name
-            ))
-            .target(gateway_ref.clone());
-            match listener_index(graph, gw, &l.name) {
-                Some(i) => {
-                    let path = format!("/spec/listeners/{i}/allowedRoutes/namespaces");
-                    fix.json_patch(&gateway_ref, &[("add", path, json!({"from": "All"}))])
-                }
-                None => fix,
-            }
-        }
+        _ => Admit::All(listener_index(graph, gw, &l.name)),
     };
-    if graph.snap.namespaces.is_empty() && from == Some("Selector") {
-        fix.summary.push_str(&format!(
-            " ({} holds no Namespace objects; labels other than kubernetes.io/metadata.name were not known)",
-            graph.snap.lookups.source()
-        ));
-    }
-    let message = format!("listener {} of {gw} does not admit HTTPRoute {}: {why}", l.name, me.ns_name());
-    Finding::new(Code::NotAllowedByListenersNamespace, me.clone(), field, message, fix)
+    let unlabelled =
+        (graph.snap.namespaces.is_empty() && from == Some("Selector")).then(|| graph.snap.lookups.source());
+    say::namespace_not_allowed(&me, eval.index, (gw, &l.name), why, (admit, unlabelled))
 }
 
 /// No selected listener accepts HTTPRoutes (protocol or `allowedRoutes.kinds`).
-fn kind_not_allowed(
-    route: &Obj<HttpRoute>,
-    eval: &ParentEval,
-    selected: &[&ListenerVerdict],
-    field: &str,
-) -> Finding {
+fn kind_not_allowed(route: &Obj<HttpRoute>, eval: &ParentEval, selected: &[&ListenerVerdict]) -> Finding {
     let me = route.objref();
     let why: Vec<String> = selected
         .iter()
@@ -455,20 +315,7 @@ fn kind_not_allowed(
             _ => None,
         })
         .collect();
-    Finding::new(
-        Code::NotAllowedByListenersKind,
-        me.clone(),
-        field,
-        format!(
-            "HTTPRoute {} cannot attach: no selected listener of {} accepts HTTPRoutes ({})",
-            me.ns_name(),
-            eval.target,
-            why.join("; ")
-        ),
-        Fix::say(
-            "Attach to an HTTP or HTTPS listener (sectionName), or add {kind: HTTPRoute} to the listener's allowedRoutes.kinds.",
-        ),
-    )
+    say::kind_not_allowed(&me, eval.index, &eval.target, &why)
 }
 
 /// No route hostname intersects a selected listener's.
@@ -484,21 +331,8 @@ fn hostname_mismatch(route: &Obj<HttpRoute>, eval: &ParentEval, selected: &[&Lis
         .filter_map(|v| v.listener.hostname.as_deref())
         .next()
         .map(|h| h.strip_prefix("*.").map_or(h.to_string(), |d| format!("{}.{d}", route.meta.name)));
-    let mut fix = Fix::say(
-        "Use a route hostname the listener covers, or a listener whose hostname covers the route's.",
-    );
-    if let Some(h) = suggestion {
-        // An MCP server route has one hostname: the list given is the whole list.
-        fix = fix.merge(&me, json!({"spec": {"hostnames": [h]}}));
-    }
-    let message = format!(
-        "no hostname of HTTPRoute {} ({}) intersects listener {} of {}",
-        me.ns_name(),
-        route.view.spec.hostnames.join(", "),
-        listener_hosts.join(", "),
-        eval.target
-    );
-    Finding::new(Code::NoMatchingListenerHostname, me.clone(), "spec.hostnames", message, fix)
+    let hosts = (route.view.spec.hostnames.as_slice(), listener_hosts.as_slice());
+    say::hostname_mismatch(&me, &eval.target, hosts, suggestion)
 }
 
 /// The Gateway's class: exists (when the input holds classes) and accepted (when it has status).
@@ -554,22 +388,8 @@ fn gateway_class(walk: &mut Walk, gw: &Obj<Gateway>) {
                 LinkState::Fail,
                 format!("Accepted is not True ({reason})"),
             );
-            walk.find(
-                Finding::new(
-                    Code::GatewayClassNotAccepted,
-                    class_ref.clone(),
-                    "status.conditions[Accepted]",
-                    format!(
-                        "GatewayClass {class_name} (controller {}) is not accepted: {reason} {c}",
-                        class.view.spec.controller_name
-                    )
-                    .trim_end()
-                    .to_string(),
-                    Fix::say(format!("Install or fix the controller {}.", class.view.spec.controller_name)),
-                )
-                .with_reason(reason)
-                .at(class.origin.as_ref()),
-            );
+            let finding = say::class_not_accepted(&class_ref, &class.view.spec.controller_name, &reason, &c);
+            walk.find(finding.at(class.origin.as_ref()));
         }
         Some((true, _)) => walk.link(
             &gw_ref,
@@ -593,24 +413,16 @@ fn class_not_found(walk: &mut Walk, gw: &Obj<Gateway>) {
     let gw_ref = gw.objref();
     let class_name = &gw.view.spec.gateway_class_name;
     let class_ref = ObjRef::new(crate::model::objref::GATEWAY_GROUP, "GatewayClass", "", class_name);
-    let known: Vec<&str> = walk.snap().gateway_classes.values().map(|c| c.meta.name.as_str()).collect();
+    let names: Vec<&str> = walk.snap().gateway_classes.values().map(|c| c.meta.name.as_str()).collect();
+    let source = walk.snap().lookups.source();
     let known = match walk.snap().lookups.refused(Kind::GatewayClass, class_name) {
-        Some(why) => format!("the classes could not be listed: {why}"),
-        None => format!("classes in {}: {}", walk.snap().lookups.source(), known.join(", ")),
+        Some(why) => Err(why.to_string()),
+        None => Ok((source, names.as_slice())),
     };
+    let finding = say::class_not_found(&gw_ref, class_name, known);
     let detail = walk.not_found(Kind::GatewayClass, class_name, "not found");
     walk.link(&gw_ref, "gatewayClassName", &class_ref, LinkState::Fail, detail);
-    walk.find(
-        Finding::new(
-            Code::GatewayClassNotFound,
-            gw_ref.clone(),
-            "spec.gatewayClassName",
-            format!("{gw_ref} uses GatewayClass {class_name}, which does not exist ({known})"),
-            Fix::say("Set spec.gatewayClassName to an installed GatewayClass.")
-                .command("kubectl get gatewayclasses"),
-        )
-        .at(gw.origin.as_ref()),
-    );
+    walk.find(finding.at(gw.origin.as_ref()));
 }
 
 /// The Gateway's own conditions, when it carries status.
@@ -647,18 +459,7 @@ fn gateway_status(walk: &mut Walk, gw: &Obj<Gateway>) {
         .map(|c| c.reason.clone())
         .unwrap_or_default();
     walk.link(&gw_ref, "status", &gw_ref, LinkState::Fail, bad.join("; "));
-    walk.find(
-        Finding::new(
-            Code::GatewayNotProgrammed,
-            gw_ref.clone(),
-            "status.conditions",
-            format!("{gw_ref} is not ready: {}", bad.join("; ")),
-            Fix::say("Fix the cause the Gateway's conditions name; `Pending`/`Waiting for controller` means no controller acts on its class.")
-                .command(format!("kubectl describe gateway {} -n {}", gw.meta.name, gw.meta.namespace)),
-        )
-        .with_reason(reason)
-        .at(gw.origin.as_ref()),
-    );
+    walk.find(say::gateway_not_programmed(&gw_ref, &bad, &reason).at(gw.origin.as_ref()));
 }
 
 /// Conditions of the listeners the route attaches to, when the Gateway carries listener status:
@@ -709,17 +510,8 @@ fn listener_status(walk: &mut Walk, route: &Obj<HttpRoute>, gw: &Obj<Gateway>, a
         let Some(first) = bad.first() else { continue };
         let said: Vec<String> = bad.iter().map(|c| format!("{}=False/{}", c.type_, c.reason)).collect();
         walk.link(&gw_ref, relation, &gw_ref, LinkState::Warn, said.join(", "));
-        walk.find(
-            Finding::new(
-                Code::ListenerNotReady,
-                gw_ref.clone(),
-                format!("spec.listeners[{}]", l.name),
-                format!("listener {} of {gw_ref}, where HTTPRoute {} attaches, reports {}", l.name, route.objref().ns_name(), said.join(", ")),
-                Fix::say("Fix the listener (certificateRefs, allowedRoutes.kinds, hostname/port conflicts) as its conditions say."),
-            )
-            .with_reason(first.reason.clone())
-            .at(gw.origin.as_ref()),
-        );
+        let finding = say::listener_not_ready(&gw_ref, &l.name, &route.objref(), &said, &first.reason);
+        walk.find(finding.at(gw.origin.as_ref()));
     }
 }
 

@@ -7,6 +7,7 @@ use super::finding::Severity;
 
 pub mod backend;
 pub mod extension;
+pub mod gateway;
 pub mod input;
 pub mod registration;
 pub mod route;
