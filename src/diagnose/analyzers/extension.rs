@@ -7,7 +7,7 @@ use super::gateway::ParentResult;
 use crate::diagnose::catalog::backend::NewGrant;
 use crate::diagnose::catalog::extension::{self as say, Conflict, ListenerInvalid, ListenerMiss};
 use crate::diagnose::catalog::secret;
-use crate::diagnose::{Finding, Fix, LinkState, Lowered, Walk};
+use crate::diagnose::{Finding, LinkState, Lowered, Walk};
 use crate::graph::{ParentEval, hostname, refgrant};
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::release::ExtensionRule;
@@ -473,16 +473,16 @@ fn extension_ready(
     c: &crate::model::Condition,
     out: &mut Vec<Finding>,
 ) {
-    use super::status::{Combined, Freshness, combine, stale_finding};
-    let (me, ext_ns, origin) = (ext.objref(), &ext.meta.namespace, ext.origin.as_ref());
+    use super::status::{Combined, Freshness, combine};
+    use crate::diagnose::catalog::status::{self as status_says, Writer};
+    let (me, origin) = (ext.objref(), ext.origin.as_ref());
     let status_ok = c.status == "True";
     match combine(Freshness::of(c, ext.meta.generation), status_ok, out.is_empty()) {
         Combined::Stale { seen, now } => {
             let what = format!("the Ready condition (Ready={}/{})", c.status, c.reason);
-            let fix = Fix::say(format!(
-                "Check that the mcp-gateway controller runs; the broker in {ext_ns} follows the spec only once it does."
-            ));
-            out.push(stale_finding(me, "status.conditions[Ready]", &what, seen, now, fix).at(origin));
+            let stale =
+                status_says::stale(&me, "status.conditions[Ready]", &what, (seen, now), Writer::McpGateway);
+            out.push(stale.at(origin));
         }
         Combined::Agree if status_ok => {
             walk.link(&me, "status", &me, LinkState::Ok, format!("Ready=True/{}", c.reason))

@@ -5,7 +5,8 @@
 
 use super::{extension, status};
 use crate::diagnose::catalog::gateway::{self as say, Admit, GatewaysSeen};
-use crate::diagnose::{Finding, Fix, LinkState, Severity, Walk};
+use crate::diagnose::catalog::status::{self as status_says, Writer};
+use crate::diagnose::{Finding, LinkState, Severity, Walk};
 use crate::graph::{
     Attachment, Graph, ListenerRejection, ListenerVerdict, ParentEval, RouteReason, describe_selector,
     kind_rejection,
@@ -365,12 +366,8 @@ fn gateway_class(walk: &mut Walk, gw: &Obj<Gateway>) {
         && let status::Freshness::Stale { seen, now } = status::Freshness::of(c, class.meta.generation)
     {
         let what = format!("the GatewayClass's Accepted={}/{}", c.status, c.reason);
-        let fix = Fix::say(format!(
-            "Check that the controller {} runs; do not trust this condition.",
-            class.view.spec.controller_name
-        ));
-        let stale =
-            status::stale_finding(class_ref.clone(), "status.conditions[Accepted]", &what, seen, now, fix);
+        let writer = Writer::Controller(&class.view.spec.controller_name);
+        let stale = status_says::stale(&class_ref, "status.conditions[Accepted]", &what, (seen, now), writer);
         walk.find(stale.at(class.origin.as_ref()));
         let detail = format!("exists, controller {} (its status is stale)", class.view.spec.controller_name);
         walk.link(&gw_ref, "gatewayClassName", &class_ref, LinkState::Warn, detail);
@@ -439,8 +436,13 @@ fn gateway_status(walk: &mut Walk, gw: &Obj<Gateway>) {
         let what: Vec<String> =
             old.iter().map(|c| format!("{}={}/{}", c.type_, c.status, c.reason)).collect();
         let what = format!("the Gateway's conditions ({})", what.join(", "));
-        let fix = Fix::say("Check that the Gateway's controller runs; do not trust these conditions.");
-        let f = status::stale_finding(gw.objref(), "status.conditions", &what, seen, now, fix);
+        let f = status_says::stale(
+            &gw.objref(),
+            "status.conditions",
+            &what,
+            (seen, now),
+            Writer::GatewayController,
+        );
         walk.find(f.at(gw.origin.as_ref()));
     }
     let bad: Vec<String> = ["Accepted", "Programmed"]
@@ -495,16 +497,14 @@ fn listener_status(walk: &mut Walk, route: &Obj<HttpRoute>, gw: &Obj<Gateway>, a
         }
         if let Some((c, seen, now)) = stale.first() {
             let what = format!("the conditions of listener {} ({}=False/{})", l.name, c.type_, c.reason);
-            let fix = Fix::say("Check that the Gateway's controller runs; do not trust these conditions.");
-            walk.find(
-                status::stale_finding(gw_ref.clone(), &field, &what, *seen, *now, fix).at(gw.origin.as_ref()),
-            );
+            let f = status_says::stale(&gw_ref, &field, &what, (*seen, *now), Writer::GatewayController);
+            walk.find(f.at(gw.origin.as_ref()));
         }
         if let Some(c) = refused.first() {
             let detail = format!("{}=False/{} (current)", c.type_, c.reason);
             walk.link(&gw_ref, relation, &gw_ref, LinkState::Fail, detail);
             let who = format!("listener {}: the Gateway's controller", l.name);
-            walk.find(status::refused_finding(gw_ref.clone(), &field, &who, c, None).at(gw.origin.as_ref()));
+            walk.find(status_says::refused(&gw_ref, &field, &who, c, None).at(gw.origin.as_ref()));
             continue;
         }
         let Some(first) = bad.first() else { continue };

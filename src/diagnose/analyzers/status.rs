@@ -5,9 +5,11 @@
 //! from controllers the GatewayClass does not name, and missing entries are findings of their own.
 
 use super::gateway::ParentResult;
-use crate::diagnose::{Code, Finding, Fix, LinkState, Severity, Walk};
+use crate::diagnose::catalog::gateway;
+use crate::diagnose::catalog::status::{self as say, Disagreement, Writer};
+use crate::diagnose::{Finding, LinkState, Severity, Walk};
 use crate::graph::Attachment;
-use crate::model::{Condition, HttpRoute, ObjRef, ParentRef, condition};
+use crate::model::{Condition, HttpRoute, ParentRef, condition};
 use crate::snapshot::get;
 use crate::snapshot::{Obj, RegistrationObj};
 
@@ -67,35 +69,6 @@ pub fn combine(freshness: Freshness, status_ok: bool, inferred_ok: bool) -> Comb
         _ if status_ok == inferred_ok => Combined::Agree,
         _ => Combined::Disagree,
     }
-}
-
-/// The warning for a condition that describes an older spec.
-pub fn stale_finding(object: ObjRef, field: &str, what: &str, seen: i64, now: i64, fix: Fix) -> Finding {
-    let message = format!("{what}: written for generation {seen}, but {object} is at generation {now}");
-    Finding::new(Code::StatusStale, object, field, message, fix)
-}
-
-/// The error for a condition that refuses the current spec, with the inference when it differs.
-pub fn refused_finding(
-    object: ObjRef,
-    field: &str,
-    who: &str,
-    c: &Condition,
-    inferred: Option<&str>,
-) -> Finding {
-    let message = if c.message.is_empty() { "(no message)" } else { c.message.as_str() };
-    let differs = inferred.map_or(String::new(), |i| format!("; from the specs we would expect {i}"));
-    Finding::new(
-        Code::StatusRefuses,
-        object.clone(),
-        field,
-        format!(
-            "{who} says {}={}/{} for the current spec of {object}: {message}{differs}",
-            c.type_, c.status, c.reason
-        ),
-        Fix::say(format!("Act on the controller's reason {}: {message}", c.reason)),
-    )
-    .with_reason(c.reason.clone())
 }
 
 /// Compares status with the inference for the route's parents and the registration.
@@ -166,7 +139,7 @@ struct ParentStatus<'a, 's> {
 impl ParentStatus<'_, '_> {
     /// A refusal, lowered when another parent attaches the route.
     fn refusal(&self, f: Finding) -> Finding {
-        if self.others_work { f.lowered(Code::ParentFailsAnotherAttaches) } else { f }
+        if self.others_work { gateway::parent_fails_another_attaches(f) } else { f }
     }
 }
 
@@ -181,47 +154,29 @@ fn missing_entry(walk: &mut Walk, at: &ParentStatus) {
     }
     let controller = at.class_controller.clone().unwrap_or_else(|| "the GatewayClass's controller".into());
     // Entries for other parents that describe an older spec: the parentRef changed since.
-    let stale = route.view.status.parents.iter().flat_map(|e| &e.conditions).find_map(|c| {
-        match Freshness::of(c, route.meta.generation) {
-            Freshness::Stale { seen, now } => Some(format!(
-                "; its other status entries are stale too (written for generation {seen}, the route is at generation {now}): the controller has not caught up with a change of the parentRefs"
-            )),
-            _ => None,
-        }
-    });
+    let stale =
+        route.view.status.parents.iter().flat_map(|e| &e.conditions).find_map(|c| {
+            match Freshness::of(c, route.meta.generation) {
+                Freshness::Stale { seen, now } => Some((seen, now)),
+                _ => None,
+            }
+        });
     let detail = if stale.is_some() {
         "no status entry for this parent (stale)"
     } else {
         "no status entry for this parent"
     };
     walk.link(&me, "status", &p.eval.target, LinkState::Warn, detail);
-    walk.find(
-        Finding::new(
-            Code::StatusMissing,
-            me.clone(),
-            at.field.clone(),
-            format!("HTTPRoute {} has no status entry for parent {}: {controller} has not reconciled it (not running, or not watching the route){}", me.ns_name(), p.eval.target, stale.unwrap_or_default()),
-            Fix::say(format!("Check that {controller} is running.")),
-        )
-        .at(route.origin.as_ref()),
-    );
+    let finding = say::missing(&me, &at.field, &p.eval.target, &controller, stale);
+    walk.find(finding.at(route.origin.as_ref()));
 }
 
 /// An entry written by a controller the GatewayClass does not name.
 fn foreign_entry(at: &ParentStatus, writer: &str, class_name: &str, controller: &str) -> Finding {
     let me = at.route.objref();
-    Finding::new(
-        Code::StatusForeignController,
-        me.clone(),
-        at.field.clone(),
-        format!(
-            "the status entry of HTTPRoute {} for {} was written by {writer}, but GatewayClass {class_name} names controller {controller}",
-            me.ns_name(),
-            at.p.eval.target,
-        ),
-        Fix::say("Ignore the foreign entry; only the class's controller decides attachment."),
-    )
-    .at(at.route.origin.as_ref())
+    let finding =
+        say::foreign_controller(&me, &at.field, &at.p.eval.target, writer, (class_name, controller));
+    finding.at(at.route.origin.as_ref())
 }
 
 /// The entry's `Accepted`, combined with what the specs imply: the status link and its finding.
@@ -242,29 +197,16 @@ fn accepted_condition(walk: &mut Walk, at: &ParentStatus, who: &str, accepted: &
         Combined::Agree => (LinkState::Ok, None),
         Combined::Refused => {
             let differs = inferred_accepted.then_some("the route to be accepted");
-            (
-                LinkState::Fail,
-                Some(at.refusal(refused_finding(me.clone(), &at.field, who, accepted, differs))),
-            )
+            (LinkState::Fail, Some(at.refusal(say::refused(&me, &at.field, who, accepted, differs))))
         }
         Combined::Disagree => {
-            let f = Finding::new(
-                Code::StatusDisagrees,
-                me.clone(),
-                at.field.clone(),
-                format!(
-                    "{who} reports Accepted={}/{} for HTTPRoute {} on {target} ({}), but the specs imply the route is {inferred}",
-                    accepted.status, accepted.reason, me.ns_name(), accepted.message
-                ),
-                Fix::say("The status may be stale, or the controller behaves differently: re-apply the route and compare again."),
-            )
-            .with_reason(accepted.reason.clone());
+            let f = say::disagrees(&me, &at.field, who, accepted, Disagreement::Accepted(target, &inferred));
             (LinkState::Warn, Some(f))
         }
         Combined::Stale { seen, now } => {
             let what = format!("the Accepted condition for {target}");
-            let fix = Fix::say(format!("Check that {who} runs; do not trust this condition."));
-            (LinkState::Warn, Some(stale_finding(me.clone(), &at.field, &what, seen, now, fix)))
+            let f = say::stale(&me, &at.field, &what, (seen, now), Writer::Controller(who));
+            (LinkState::Warn, Some(f))
         }
     };
     let evidence =
@@ -286,42 +228,14 @@ fn resolved_condition(walk: &mut Walk, at: &ParentStatus, who: &str, resolved: &
         Combined::Agree | Combined::Stale { .. } => None,
         Combined::Refused => {
             let differs = inferred_resolved.is_none().then_some(inferred.as_str());
-            Some(at.refusal(refused_finding(me.clone(), &at.field, who, resolved, differs)))
+            Some(at.refusal(say::refused(&me, &at.field, who, resolved, differs)))
         }
-        Combined::Disagree => Some(
-            Finding::new(
-                Code::StatusDisagrees,
-                me.clone(),
-                at.field.clone(),
-                format!(
-                    "{who} reports ResolvedRefs={}/{} for HTTPRoute {}, but the specs imply {inferred}",
-                    resolved.status,
-                    resolved.reason,
-                    me.ns_name(),
-                ),
-                Fix::say("The status may be stale (Services and ReferenceGrants changes do not bump the route's generation)."),
-            )
-            .with_reason(resolved.reason.clone()),
-        ),
+        Combined::Disagree => {
+            let what = Disagreement::ResolvedRefs(&inferred);
+            Some(say::disagrees(&me, &at.field, who, resolved, what))
+        }
     };
     finding.into_iter().for_each(|f| walk.find(f.at(route.origin.as_ref())));
-}
-
-/// What a registration's Ready=True can mean on the candidates (§2.7).
-fn ready_means(releases: crate::model::Releases) -> String {
-    let (broker, written) =
-        (releases.filter(|r| r.ready_reflects_broker()), releases.filter(|r| !r.ready_reflects_broker()));
-    match (broker.is_empty(), written.is_empty()) {
-        (true, _) => format!(
-            "on mcp-gateway {written} Ready only means the config was written, or the status predates the change"
-        ),
-        (_, true) => {
-            format!("on mcp-gateway {broker} Ready reflects the broker, so the status predates the change")
-        }
-        _ => format!(
-            "on mcp-gateway {written} Ready only means the config was written (on {broker} it reflects the broker), or the status predates the change"
-        ),
-    }
 }
 
 fn registration(walk: &mut Walk, reg: &RegistrationObj) {
@@ -333,10 +247,8 @@ fn registration(walk: &mut Walk, reg: &RegistrationObj) {
     // A Ready about an older spec speaks for none of today's links: the specs decide.
     if let Freshness::Stale { seen, now } = Freshness::of(ready, reg.meta.generation) {
         let what = format!("the Ready condition (Ready={}/{})", ready.status, ready.reason);
-        let fix = Fix::say(
-            "Check that the mcp-gateway controller runs and reconciles: kubectl get deploy -A -l app=mcp-controller, then its logs.",
-        );
-        walk.find(stale_finding(me.clone(), "status.conditions[Ready]", &what, seen, now, fix).at(origin));
+        let stale = say::stale(&me, "status.conditions[Ready]", &what, (seen, now), Writer::McpGateway);
+        walk.find(stale.at(origin));
         walk.link(&me, "status", &me, LinkState::Warn, format!("{evidence} (written for generation {seen})"));
         return;
     }
@@ -344,42 +256,11 @@ fn registration(walk: &mut Walk, reg: &RegistrationObj) {
     match (ready.status.as_str(), broken) {
         ("True", true) => {
             walk.link(&me, "status", &me, LinkState::Warn, evidence);
-            walk.find(
-                Finding::new(
-                    Code::RegistrationReadyButBroken,
-                    me.clone(),
-                    "status.conditions[Ready]",
-                    format!("{me} reports Ready=True ({}), but a link of its chain is broken: {}", ready.message, ready_means(walk.releases)),
-                    Fix::say("Fix the broken link the doctor names; Ready alone does not prove the tools are served."),
-                )
-                .at(origin),
-            );
+            walk.find(say::ready_but_broken(&me, &ready.message, walk.releases).at(origin));
         }
         ("False", false) => {
             walk.link(&me, "status", &me, LinkState::Fail, evidence);
-            let hint = match ready.reason.as_str() {
-                "PrefixConflict" => "Give the registration a unique spec.prefix.",
-                "Disabled" => "Set spec.state: Enabled.",
-                _ if ready.message.is_empty() => {
-                    "An empty message with NotReady means the broker has not loaded the server yet; wait, then check the broker's /status."
-                }
-                _ => "Act on the controller's message; the broker's /status endpoint gives details.",
-            };
-            walk.find(
-                Finding::new(
-                    Code::RegistrationNotReady,
-                    me.clone(),
-                    "status.conditions[Ready]",
-                    format!(
-                        "{me} reports Ready=False/{}: {}",
-                        ready.reason,
-                        if ready.message.is_empty() { "(no message)" } else { &ready.message }
-                    ),
-                    Fix::say(hint),
-                )
-                .with_reason(ready.reason.clone())
-                .at(origin),
-            );
+            walk.find(say::not_ready(&me, &ready.reason, &ready.message).at(origin));
         }
         ("True", false) => walk.link(&me, "status", &me, LinkState::Ok, evidence),
         _ => walk.link(&me, "status", &me, LinkState::Fail, evidence),

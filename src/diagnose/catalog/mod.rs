@@ -12,6 +12,7 @@ pub mod input;
 pub mod registration;
 pub mod route;
 pub mod secret;
+pub mod status;
 
 /// One catalog entry.
 #[derive(Debug)]
