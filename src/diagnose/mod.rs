@@ -495,19 +495,14 @@ mod tests {
 
     #[test]
     fn a_rule_broken_on_some_candidates_is_lowered_and_names_both_sides() {
-        let f = Finding::new(
-            Code::NoExtensionForGateway,
-            ObjRef::route("a", "b"),
-            "",
-            "no extension",
-            Fix::say("make one"),
-        );
+        let route = ObjRef::route("team-a", "weather");
+        let f = catalog::route::no_hostnames(&route);
         let lowered =
             Lowered { broken: Releases::from(Release::V0_5_0), fine: Releases::only(Release::V0_4_2) }
                 .apply(f);
         assert_eq!(
             (lowered.code, lowered.cause, lowered.severity),
-            (Code::BreaksOnSomeReleases, Some(Code::NoExtensionForGateway), Severity::Warning)
+            (Code::BreaksOnSomeReleases, Some(Code::RouteNoHostnames), Severity::Warning)
         );
         assert!(lowered.message.contains("on v0.4.2 this works"), "{}", lowered.message);
     }

@@ -62,7 +62,7 @@ pub fn list() -> String {
 /// `docs/findings.md`.
 pub fn findings_markdown() -> String {
     let mut out = String::from(
-        "# Findings\n\n<!-- Generated from src/diagnose/catalog.rs by `kubectl mcp-doctor explain --markdown`; do not edit. -->\n\n\
+        "# Findings\n\n<!-- Generated from src/diagnose/catalog/mod.rs by `kubectl mcp-doctor explain --markdown`; do not edit. -->\n\n\
          Every finding the doctor reports has a stable code. `kubectl mcp-doctor explain CODE` prints the same text.\n\n\
          | Code | Name | Severity | Reason | What is wrong |\n|---|---|---|---|---|\n",
     );

@@ -145,3 +145,44 @@ fn no_function_is_over_100_lines() {
     assert!(long.is_empty(), "functions over 100 lines:\n{}", long.join("\n"));
     assert_eq!(function_lengths("fn a() {\n    x\n}\n"), [("a".to_string(), 3)]);
 }
+
+/// The calls that word a finding: only the catalog's constructors make them (`finding.rs`
+/// defines them).
+fn words_a_finding(text: &str) -> bool {
+    ["Finding::new(", "Fix::say(", ".lowered("].iter().any(|call| text.contains(call))
+}
+
+/// One source for each finding's wording: analyzers pass typed data to the constructor of a
+/// code in `src/diagnose/catalog/`, which alone writes messages and fixes.
+#[test]
+fn findings_are_worded_in_the_catalog_only() {
+    let mut files = Vec::new();
+    files_under(&root().join("src"), &mut files);
+    let catalog = root().join("src/diagnose/catalog");
+    let outside: Vec<String> = files
+        .iter()
+        .filter(|f| !f.starts_with(&catalog) && !f.ends_with("diagnose/finding.rs"))
+        .filter(|f| words_a_finding(&std::fs::read_to_string(f).unwrap()))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(outside.is_empty(), "findings worded outside src/diagnose/catalog/: {outside:?}");
+    assert!(words_a_finding("walk.find(Finding::new(Code::X, me, \"\", m, fix))"));
+}
+
+/// A code added to the catalog table without its constructor fails here.
+#[test]
+fn every_code_has_a_constructor_in_the_catalog() {
+    let mut files = Vec::new();
+    files_under(&root().join("src/diagnose/catalog"), &mut files);
+    let constructors: String = files
+        .iter()
+        .filter(|f| !f.ends_with("mod.rs"))
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    let missing: Vec<&str> = mcp_doctor::diagnose::CATALOG
+        .iter()
+        .filter(|c| !constructors.contains(&format!("Code::{:?}", c.code)))
+        .map(|c| c.id)
+        .collect();
+    assert!(missing.is_empty(), "codes without a constructor in src/diagnose/catalog/: {missing:?}");
+}

@@ -1,8 +1,9 @@
 //! The broker link (`--probe`), last on the chain: whether the mcp-gateway broker that serves the
 //! registration has loaded it, connected to it and federates its tools, as its `/status` says.
 
+use crate::diagnose::catalog::broker as say;
 use crate::diagnose::catalog::input::{self, Unread};
-use crate::diagnose::{Code, Finding, Fix, LinkState, Walk};
+use crate::diagnose::{LinkState, Walk};
 use crate::model::{ObjRef, Release};
 use crate::snapshot::{BrokerAnswer, BrokerSaid, BrokerStatus, RegistrationObj};
 
@@ -36,13 +37,7 @@ pub fn check(walk: &mut Walk, reg: &RegistrationObj, ext: Option<&ObjRef>) {
                 LinkState::Warn,
                 format!("the broker does not know the server: {message:?}"),
             );
-            walk.find(Finding::new(
-                Code::BrokerNotLoaded,
-                me.clone(),
-                "",
-                format!("the broker {} has not loaded {me}: it answered {message:?}; the config Secret mcp-gateway-config in namespace {} reaches the broker within about a minute of a change", broker.ns_name(), broker.namespace),
-                Fix::say(format!("Probe again in a minute; if it persists, check the server's entry in Secret {}/mcp-gateway-config and the controller's logs.", broker.namespace)),
-            ));
+            walk.find(say::not_loaded(&me, broker, message));
         }
         BrokerSaid::Unreachable(message) => unreachable(walk, &me, ext, relation, answer, message),
         BrokerSaid::Forbidden(message) => {
@@ -75,72 +70,23 @@ fn ready(walk: &mut Walk, me: &ObjRef, relation: &str, broker: &ObjRef, s: &Brok
 
 fn conflicts_and_invalid(walk: &mut Walk, me: &ObjRef, s: &BrokerStatus) {
     if !s.conflicts.is_empty() {
-        walk.find(Finding::new(
-            Code::BrokerToolConflict,
-            me.clone(),
-            "",
-            format!("tools of {me} have the names of another server's tools: {}", s.conflicts.join(", ")),
-            Fix::say(
-                "Give the registrations distinct prefixes (spec.prefix; spec.toolPrefix before v0.7.0).",
-            ),
-        ));
+        walk.find(say::tool_conflict(me, &s.conflicts));
     }
     if !s.invalid_tools.is_empty() {
-        walk.find(Finding::new(
-            Code::BrokerInvalidTools,
-            me.clone(),
-            "",
-            format!("the broker dropped invalid tools of {me}: {}", s.invalid_tools.join(", ")),
-            Fix::say(format!("Fix the definitions of {} in the MCP server.", s.invalid_tools.join(", "))),
-        ));
+        walk.find(say::invalid_tools(me, &s.invalid_tools));
     }
 }
 
 fn not_ready(walk: &mut Walk, reg: &RegistrationObj, relation: &str, broker: &ObjRef, s: &BrokerStatus) {
     let me = reg.objref();
     walk.link(&me, relation, broker, LinkState::Fail, format!("not ready: {:?}", s.message));
-    let mut message =
-        format!("the broker {} does not serve the tools of {me}: {:?}", broker.ns_name(), s.message);
-    if let Some((have, want)) = &s.protocol_mismatch {
-        message.push_str(&format!("; the server speaks MCP {have}, the broker expects {want}"));
-    }
-    walk.find(Finding::new(Code::BrokerNotReady, me.clone(), "", message, not_ready_fix(walk, reg, s)));
+    let label = walk.releases.newest().and_then(Release::credential_label);
+    let credential_ref = reg.view.1.spec.credential_ref.as_ref();
+    let secret = credential_ref.map(|r| ObjRef::secret(&reg.meta.namespace, &r.name));
+    let key = credential_ref.and_then(|r| r.key.as_deref()).unwrap_or("token");
+    let credential = say::Credential { secret: secret.as_ref().map(|s| (s, key)), label };
+    walk.find(say::not_ready(&me, broker, s, credential));
     conflicts_and_invalid(walk, &me, s);
-}
-
-/// The fix for a broker error, by its cause.
-fn not_ready_fix(walk: &Walk, reg: &RegistrationObj, s: &BrokerStatus) -> Fix {
-    let m = s.message.to_lowercase();
-    let any = |words: &[&str]| words.iter().any(|w| m.contains(w));
-    if let Some((have, want)) = &s.protocol_mismatch {
-        return Fix::say(format!(
-            "Upgrade the MCP server (its SDK) to protocol version {want}; it answers with {have}."
-        ));
-    }
-    if any(&["401", "403", "unauthorized", "forbidden"]) {
-        let label = walk.releases.newest().and_then(Release::credential_label);
-        let label = label.map_or(String::new(), |l| format!(", labelled {l}=true,"));
-        return match &reg.view.1.spec.credential_ref {
-            Some(r) => Fix::say(format!(
-                "The upstream refused the broker's credential: make sure Secret {}/{}{label} holds a valid token under key {}.",
-                reg.meta.namespace,
-                r.name,
-                r.key.as_deref().unwrap_or("token")
-            )),
-            None => Fix::say(format!(
-                "The upstream wants a credential: create a Secret holding the token{label} and set spec.credentialRef to it."
-            )),
-        };
-    }
-    if any(&["connection refused", "timeout", "deadline exceeded", "no such host", "connect"]) {
-        return Fix::say(
-            "The broker cannot reach the server: check the backend Service's ready endpoints and that the backendRef port is the one the server listens on.",
-        );
-    }
-    if !s.invalid_tools.is_empty() {
-        return Fix::say(format!("Fix the invalid tools of the MCP server: {}.", s.invalid_tools.join(", ")));
-    }
-    Fix::say("Act on the broker's message; the MCP server's logs tell the rest.")
 }
 
 fn unreachable(
@@ -155,20 +101,7 @@ fn unreachable(
     walk.link(me, relation, broker, LinkState::Fail, format!("the broker cannot be reached: {message}"));
     let (asked, _) = walk.split(|r| r.broker_status_service().is_some());
     let owner = ext.cloned().unwrap_or_else(|| me.clone());
-    walk.find_on(
-        asked,
-        Finding::new(
-            Code::BrokerUnreachable,
-            owner,
-            "",
-            format!("the broker Service {} cannot be reached: {message}", broker.ns_name()),
-            Fix::say(format!(
-                "Check the extension's Ready condition and the broker in namespace {ns}: kubectl get deploy,svc,endpointslices -n {ns} -l app.kubernetes.io/name=mcp-gateway",
-                ns = broker.namespace
-            ))
-            .target(broker.clone()),
-        ),
-    );
+    walk.find_on(asked, say::unreachable(&owner, broker, message));
 }
 
 #[cfg(test)]

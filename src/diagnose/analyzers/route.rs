@@ -2,7 +2,7 @@
 //! least one hostname, at least one parentRef.
 
 use crate::diagnose::catalog::route as say;
-use crate::diagnose::{Code, Finding, LinkState, Walk};
+use crate::diagnose::{LinkState, Walk};
 use crate::model::{HttpRoute, Release};
 use crate::snapshot::{Obj, RegistrationObj};
 
@@ -37,8 +37,7 @@ pub fn shape(walk: &mut Walk, reg: &RegistrationObj, route: &Obj<HttpRoute>) {
         let f = f.at(origin);
         problems.extend(match strict.is_empty() {
             false => walk.lower(strict, f),
-            // Served with the first rule: the controller reports nothing, so no reason.
-            true => Some(Finding { reason: None, ..f.lowered(Code::ExtraRulesIgnored) }),
+            true => Some(say::extra_rules_ignored(f)),
         });
     }
     let _ = reg;

@@ -6,6 +6,7 @@
 use super::finding::Severity;
 
 pub mod backend;
+pub mod broker;
 pub mod extension;
 pub mod gateway;
 pub mod input;

@@ -89,3 +89,10 @@ pub fn no_parent_refs(route: &ObjRef) -> Finding {
         ),
     )
 }
+
+/// MCPD0209: the controllers of every candidate serve the route's first rule and backendRef and
+/// ignore the rest (`extra`, the MCPD0202 or MCPD0203 those releases would not report).
+pub fn extra_rules_ignored(extra: Finding) -> Finding {
+    // Served with the first rule: the controller reports nothing, so no reason.
+    Finding { reason: None, ..extra.lowered(Code::ExtraRulesIgnored) }
+}
