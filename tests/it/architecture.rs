@@ -186,3 +186,23 @@ fn every_code_has_a_constructor_in_the_catalog() {
         .collect();
     assert!(missing.is_empty(), "codes without a constructor in src/diagnose/catalog/: {missing:?}");
 }
+
+/// Every module of graph/ and diagnose/ with code of its own has unit tests on small snapshots
+/// (the `testing` helpers are what they use).
+#[test]
+fn every_graph_and_diagnose_module_has_unit_tests() {
+    let mut files = Vec::new();
+    files_under(&root().join("src/graph"), &mut files);
+    files_under(&root().join("src/diagnose"), &mut files);
+    let untested: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("testing.rs"))
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            text.contains("fn ") && !text.contains("#[cfg(test)]")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(files.len() > 20, "only {} files found: is the scan broken?", files.len());
+    assert!(untested.is_empty(), "modules without unit tests: {untested:?}");
+}

@@ -238,3 +238,60 @@ pub fn no_ready_endpoints(service: &ObjRef, evidence: &str, selector: Option<&st
 fn list(ports: &[i64], sep: &str) -> String {
     ports.iter().map(i64::to_string).collect::<Vec<_>>().join(sep)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route() -> ObjRef {
+        ObjRef::route("team-a", "weather")
+    }
+
+    #[test]
+    fn a_port_of_a_one_port_service_is_patched_to_it() {
+        let field = "spec.rules[0].backendRefs[0]";
+        let service = ObjRef::service("backends", "weather");
+        let one = port_not_found(&route(), field, 8080, &service, &[8000]);
+        assert!(one.message.contains("(use 8000, the Service port"), "{}", one.message);
+        let patch = r#"[{"op":"add","path":"/spec/rules/0/backendRefs/0/port","value":8000}]"#;
+        assert!(one.fix.command.as_deref().is_some_and(|c| c.contains(patch)), "{:?}", one.fix);
+        let two = port_not_found(&route(), field, 8080, &service, &[8000, 9000]);
+        assert_eq!(two.fix.command, None, "which port is the user's choice");
+    }
+
+    #[test]
+    fn group_core_is_named_as_the_slip() {
+        let target = BackendTarget {
+            group: "core".into(),
+            kind: "Service".into(),
+            namespace: "team-a".into(),
+            name: "weather".into(),
+            port: Some(8000),
+        };
+        let f = invalid_kind(&route(), "spec.rules[0].backendRefs[0]", &target);
+        assert!(f.message.contains(r#"group "core" is not the core group"#), "{}", f.message);
+    }
+
+    #[test]
+    fn a_misplaced_grant_is_moved_and_the_old_one_deleted() {
+        let grant = NewGrant {
+            objref: ObjRef::reference_grant("backends", "allow"),
+            manifest: json!({"kind": "ReferenceGrant"}),
+        };
+        let misplaced = ObjRef::reference_grant("team-a", "allow");
+        let f = grant_misplaced(
+            &route(),
+            "spec.rules[0].backendRefs[0]",
+            &ObjRef::service("backends", "weather"),
+            &misplaced,
+            grant,
+        );
+        assert_eq!(f.code, Code::ReferenceGrantWrongNamespace);
+        assert!(
+            f.fix.command.as_deref().is_some_and(|c| c.contains("delete") && c.contains("-n team-a")),
+            "{:?}",
+            f.fix
+        );
+        assert!(f.fix.yaml.as_deref().is_some_and(|y| y.contains("kind: ReferenceGrant")), "{:?}", f.fix);
+    }
+}

@@ -110,3 +110,23 @@ pub fn unreachable(owner: &ObjRef, broker: &ObjRef, message: &str) -> Finding {
         .target(broker.clone()),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_credential_names_the_secret_its_key_and_label() {
+        let (reg, broker) =
+            (ObjRef::route("team-a", "weather"), ObjRef::service("mcp-system", "mcp-gateway"));
+        let s = BrokerStatus { message: "401 Unauthorized".into(), ..BrokerStatus::default() };
+        let secret = ObjRef::secret("team-a", "weather-token");
+        let credential =
+            Credential { secret: Some((&secret, "token")), label: Some("mcp.kuadrant.io/secret") };
+        let f = not_ready(&reg, &broker, &s, credential);
+        assert!(f.fix.summary.contains("Secret team-a/weather-token, labelled mcp.kuadrant.io/secret=true, holds a valid token under key token"), "{}", f.fix.summary);
+        let s = BrokerStatus { message: "dial tcp: connection refused".into(), ..BrokerStatus::default() };
+        let f = not_ready(&reg, &broker, &s, Credential { secret: None, label: None });
+        assert!(f.fix.summary.contains("cannot reach the server"), "{}", f.fix.summary);
+    }
+}

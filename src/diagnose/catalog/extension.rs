@@ -346,3 +346,51 @@ pub fn not_ready(ext: &ObjRef, reason: &str, message: &str) -> Finding {
     )
     .with_reason(reason)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_extension_to_create_targets_the_listener_only_from_v0_5_1() {
+        let (reg, route) = (ObjRef::route("team-a", "weather"), ObjRef::route("team-a", "weather"));
+        let gw = ObjRef::gateway("gateway-system", "mcp-gateway");
+        let placeholder = ObjRef::new("mcp.kuadrant.io", "MCPGatewayExtension", "gateway-system", "?");
+        let made = |section| {
+            let new =
+                NewExtension { placeholder: &placeholder, api_version: "mcp.kuadrant.io/v1alpha1", section };
+            let f = none_for_gateway(&reg, &route, &gw, ("the input", &[]), new);
+            serde_saphyr::from_str::<serde_json::Value>(f.fix.yaml.as_deref().unwrap_or_default())
+                .expect("YAML")
+        };
+        assert_eq!(made(Some("mcps"))["spec"]["targetRef"]["sectionName"], "mcps");
+        assert_eq!(made(None)["spec"]["targetRef"].get("sectionName"), None);
+        assert_eq!(made(None)["metadata"]["namespace"], "gateway-system");
+    }
+
+    #[test]
+    fn a_port_miss_patches_the_parent_ref_to_a_listener_on_the_extensions_port() {
+        let route = ObjRef::route("team-a", "weather");
+        let (gw, ext) = (
+            ObjRef::gateway("gw", "mcp"),
+            ObjRef::new("mcp.kuadrant.io", "MCPGatewayExtension", "gw", "ext"),
+        );
+        let at = Reattach { route: &route, index: 1, section: "mcps" };
+        let miss = ListenerMiss::Port {
+            gw: &gw,
+            route_ports: &[80],
+            listener: ("mcps", "8080"),
+            same_port: Some(("mcps", 8080)),
+        };
+        let f = none_for_listener(at, &ext, miss);
+        assert_eq!(f.field, "spec.parentRefs[1]");
+        assert!(
+            f.fix
+                .command
+                .as_deref()
+                .is_some_and(|c| c.contains(r#""path":"/spec/parentRefs/1/sectionName","value":"mcps""#)),
+            "{:?}",
+            f.fix
+        );
+    }
+}

@@ -352,3 +352,46 @@ pub fn listener_not_ready(
     )
     .with_reason(reason)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route() -> ObjRef {
+        ObjRef::route("team-a", "weather")
+    }
+
+    #[test]
+    fn a_gateway_in_another_namespace_is_named_with_the_patch_that_sets_it() {
+        let target = ObjRef::gateway("team-a", "mcp-gateway");
+        let f =
+            parent_not_found(&route(), 0, &target, GatewaysSeen::Elsewhere("gateway-system".into(), true));
+        assert!(f.message.contains("defaults to the route's namespace team-a"), "{}", f.message);
+        let patch = r#""path":"/spec/parentRefs/0/namespace","value":"gateway-system""#;
+        assert!(f.fix.command.as_deref().is_some_and(|c| c.contains(patch)), "{:?}", f.fix);
+        let f = parent_not_found(&route(), 0, &target, GatewaysSeen::Listed("the input", vec![]));
+        assert!(f.message.ends_with("(the input holds no Gateway)"), "{}", f.message);
+    }
+
+    #[test]
+    fn a_plain_selector_is_answered_by_labelling_the_namespace() {
+        let gw = ObjRef::gateway("gateway-system", "mcp-gateway");
+        let admit = Admit::Label("team=a".into(), vec!["team=a".into()]);
+        let f = namespace_not_allowed(&route(), 0, (&gw, "mcps"), "no match", (admit, Some("the input")));
+        assert_eq!(f.fix.command.as_deref(), Some("kubectl label namespace team-a team=a"));
+        assert!(f.fix.summary.contains("holds no Namespace objects"), "{}", f.fix.summary);
+    }
+
+    #[test]
+    fn a_status_refusal_takes_the_code_of_its_reason() {
+        let c = Condition {
+            type_: "Accepted".into(),
+            status: "False".into(),
+            reason: "NoMatchingParent".into(),
+            ..Condition::default()
+        };
+        let f =
+            refused_by_status(&route(), 0, &ObjRef::gateway("g", "gw"), "istio.io/gateway-controller", &c);
+        assert_eq!((f.code, f.reason.as_deref()), (Code::NoMatchingParent, Some("NoMatchingParent")));
+    }
+}

@@ -215,3 +215,53 @@ pub fn breaks_on_some_releases(f: Finding, broken: Releases, fine: Releases) -> 
     );
     Finding { message, ..f.lowered(Code::BreaksOnSomeReleases) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Release;
+
+    #[test]
+    fn a_name_found_nowhere_says_where_it_looked_and_lists_what_is_served() {
+        let f = registration_not_found(
+            "weather",
+            Some("team-b"),
+            NamesSeen::Elsewhere(vec!["MCPServerRegistration team-a/weather".into()]),
+            &["mcpserverregistrations"],
+        );
+        assert!(
+            f.message.starts_with("no registration named weather in namespace team-b; it exists as"),
+            "{}",
+            f.message
+        );
+        assert_eq!(f.fix.command.as_deref(), Some("kubectl get mcpserverregistrations -A"));
+        let f = registration_not_found("weather", None, NamesSeen::NoneInInput, &[]);
+        assert!(f.message.contains("in any namespace") && f.fix.command.is_none(), "{f:?}");
+    }
+
+    #[test]
+    fn a_refused_probe_asks_for_a_role_narrowed_to_the_broker() {
+        let broker = ObjRef::service("mcp-system", "mcp-gateway");
+        let f = read_forbidden(Unread::Probe(&broker, "forbidden"));
+        let role: serde_json::Value =
+            serde_saphyr::from_str(f.fix.yaml.as_deref().unwrap_or_default()).expect("YAML");
+        assert_eq!(
+            (&role["kind"], &role["metadata"]["namespace"]),
+            (&serde_json::json!("Role"), &serde_json::json!("mcp-system"))
+        );
+        assert_eq!(role["rules"][0]["resourceNames"][0], "mcp-gateway");
+    }
+
+    #[test]
+    fn breaking_on_some_releases_names_both_sides() {
+        let f = malformed(&Malformed {
+            objref: ObjRef::route("team-a", "weather"),
+            kind: crate::model::Kind::HttpRoute,
+            field: "spec.rules".into(),
+            error: "invalid type".into(),
+            origin: None,
+        });
+        let f = breaks_on_some_releases(f, Releases::only(Release::V0_5_0), Releases::only(Release::V0_4_2));
+        assert!(f.message.ends_with("(on mcp-gateway v0.5.0; on v0.4.2 this works: pass --mcp-gateway-version if you know the release)"), "{}", f.message);
+    }
+}

@@ -268,3 +268,44 @@ pub fn prefix_shared(
     );
     Finding { message, ..conflict.lowered(Code::PrefixShared) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reg() -> ObjRef {
+        ObjRef::new("mcp.kuadrant.io", "MCPServerRegistration", "team-a", "weather")
+    }
+
+    #[test]
+    fn a_route_of_that_name_elsewhere_moves_the_registration_there() {
+        let route = ObjRef::route("team-a", "weather");
+        let there = ["team-b".to_string()];
+        let f = target_route_not_found(&reg(), Some(&route), RoutesSeen::Elsewhere(&there));
+        assert!(f.message.contains("exists in namespace team-b"), "{}", f.message);
+        assert_eq!(f.fix.target.as_ref().map(|t| t.namespace.as_str()), Some("team-b"));
+        let f = target_route_not_found(&reg(), Some(&route), RoutesSeen::InNamespace(&[]));
+        assert!(f.message.ends_with("namespace team-a holds no HTTPRoute"), "{}", f.message);
+        let f = target_route_not_found(&reg(), None, RoutesSeen::Nothing);
+        assert_eq!(f.field, "spec.targetRef");
+    }
+
+    #[test]
+    fn a_conflict_re_creates_the_registration_and_sharing_names_the_releases() {
+        let (winner, ext) =
+            (reg(), ObjRef::new("mcp.kuadrant.io", "MCPGatewayExtension", "mcp-system", "ext"));
+        let loser = ObjRef { name: "news-feed".into(), ..reg() };
+        let f = prefix_conflict(&loser, "w_", &winner, &ext, "prefix");
+        assert!(
+            f.fix
+                .command
+                .as_deref()
+                .is_some_and(|c| c.contains(r#""prefix":"news_feed_""#) && c.contains("replace --force")),
+            "{:?}",
+            f.fix
+        );
+        let shared = prefix_shared(f, "w_", &winner, &ext, Releases::only(crate::model::Release::V0_9_0));
+        assert_eq!((shared.code, shared.cause), (Code::PrefixShared, Some(Code::PrefixConflict)));
+        assert!(shared.message.contains("mcp-gateway v0.9.0 serves both"), "{}", shared.message);
+    }
+}

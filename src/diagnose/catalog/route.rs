@@ -96,3 +96,36 @@ pub fn extra_rules_ignored(extra: Finding) -> Finding {
     // Served with the first rule: the controller reports nothing, so no reason.
     Finding { reason: None, ..extra.lowered(Code::ExtraRulesIgnored) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Release;
+
+    #[test]
+    fn extra_rules_say_what_the_lenient_releases_do_and_are_lowered_without_a_reason() {
+        let route = ObjRef::route("team-a", "weather");
+        let strict = multiple_rules(&route, 2, None);
+        assert!(strict.message.contains("> 1 rule, which is unsupported"), "{}", strict.message);
+        let lenient = multiple_rules(&route, 2, Some(Releases::only(Release::V0_3)));
+        assert!(lenient.message.contains("serves the first rule's first backendRef"), "{}", lenient.message);
+        let ignored = extra_rules_ignored(lenient);
+        assert_eq!(
+            (ignored.code, ignored.cause, ignored.reason),
+            (Code::ExtraRulesIgnored, Some(Code::RouteMultipleRules), None)
+        );
+    }
+
+    #[test]
+    fn a_missing_hostname_is_fixed_with_one_under_the_route_name() {
+        let f = no_hostnames(&ObjRef::route("team-a", "weather"));
+        assert!(
+            f.fix
+                .command
+                .as_deref()
+                .is_some_and(|c| c.contains(r#"{"spec":{"hostnames":["weather.mcp.local"]}}"#)),
+            "{:?}",
+            f.fix
+        );
+    }
+}

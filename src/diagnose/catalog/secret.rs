@@ -93,3 +93,46 @@ pub fn key_missing(need: &Needed, field: &str, keys: &[String], key_field: Optio
         Fix::say(fix),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_to_create_has_the_label_the_key_and_a_placeholder_value() {
+        let (owner, secret) = (ObjRef::route("team-a", "weather"), ObjRef::secret("team-a", "weather-token"));
+        let need = Needed {
+            owner: &owner,
+            secret: &secret,
+            what: "credential secret",
+            key: "token",
+            label: "mcp.kuadrant.io/secret",
+        };
+        let f = not_found(&need, "spec.credentialRef.name", &["team-b".to_string()]);
+        assert!(f.message.contains("exists in namespace team-b (it must be in team-a)"), "{}", f.message);
+        let made: serde_json::Value =
+            serde_saphyr::from_str(f.fix.yaml.as_deref().unwrap_or_default()).expect("YAML");
+        assert_eq!(made["metadata"]["labels"]["mcp.kuadrant.io/secret"], "true");
+        assert_eq!(made["stringData"]["token"], "<value>");
+    }
+
+    #[test]
+    fn a_missing_key_lists_the_keys_there_are_and_the_field_to_change() {
+        let (owner, secret) = (ObjRef::route("team-a", "weather"), ObjRef::secret("team-a", "ca"));
+        let need = Needed {
+            owner: &owner,
+            secret: &secret,
+            what: "CA certificate secret",
+            key: "ca.crt",
+            label: "l",
+        };
+        let f = key_missing(
+            &need,
+            "spec.caCertSecretRef.key",
+            &["tls.crt".into()],
+            Some("spec.caCertSecretRef.key"),
+        );
+        assert!(f.message.contains("(keys: tls.crt)"), "{}", f.message);
+        assert!(f.fix.summary.contains("set spec.caCertSecretRef.key"), "{}", f.fix.summary);
+    }
+}

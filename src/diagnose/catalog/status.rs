@@ -182,3 +182,44 @@ pub fn not_ready(reg: &ObjRef, reason: &str, message: &str) -> Finding {
     )
     .with_reason(reason)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Release;
+
+    #[test]
+    fn ready_but_broken_explains_what_ready_means_on_the_candidates() {
+        let reg = ObjRef::new("mcp.kuadrant.io", "MCPServerRegistration", "team-a", "weather");
+        let f = ready_but_broken(&reg, "ok", Releases::only(Release::V0_8_0));
+        assert!(
+            f.message.contains("on mcp-gateway v0.8.0 Ready only means the config was written"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn not_ready_hints_by_reason_and_an_empty_message_means_not_loaded_yet() {
+        let reg = ObjRef::new("mcp.kuadrant.io", "MCPServerRegistration", "team-a", "weather");
+        assert_eq!(
+            not_ready(&reg, "PrefixConflict", "x").fix.summary,
+            "Give the registration a unique spec.prefix."
+        );
+        let f = not_ready(&reg, "NotReady", "");
+        assert!(f.message.ends_with("(no message)") && f.fix.summary.contains("has not loaded"), "{f:?}");
+    }
+
+    #[test]
+    fn a_stale_condition_names_both_generations_and_whom_to_check() {
+        let gw = ObjRef::gateway("g", "gw");
+        let f =
+            stale(&gw, "status.conditions", "the Gateway's conditions", (1, 2), Writer::GatewayController);
+        assert!(
+            f.message.ends_with("written for generation 1, but Gateway g/gw is at generation 2"),
+            "{}",
+            f.message
+        );
+        assert!(f.fix.summary.contains("Gateway's controller"), "{}", f.fix.summary);
+    }
+}
