@@ -143,6 +143,12 @@ impl Finding {
 }
 
 impl Fix {
+    /// The catalog's fix of `code` as the summary: for a finding whose fix needs no data of its
+    /// own, so that it says what `explain` says.
+    pub fn catalog(code: Code) -> Self {
+        Fix::say(code.info().fix)
+    }
+
     /// A fix that is only a sentence.
     pub fn say(summary: impl Into<String>) -> Self {
         Fix { summary: summary.into(), ..Fix::default() }

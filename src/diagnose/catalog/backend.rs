@@ -39,14 +39,13 @@ pub fn invalid_kind(route: &ObjRef, field: &str, target: &BackendTarget) -> Find
             target.kind,
             target.name
         ),
-        Fix::say("Reference a core Service: group \"\" and kind Service (or drop both: they default).")
-            .json_patch(
-                route,
-                &[
-                    ("add", format!("{}/group", pointer(field)), json!("")),
-                    ("add", format!("{}/kind", pointer(field)), json!("Service")),
-                ],
-            ),
+        Fix::catalog(Code::BackendInvalidKind).json_patch(
+            route,
+            &[
+                ("add", format!("{}/group", pointer(field)), json!("")),
+                ("add", format!("{}/kind", pointer(field)), json!("Service")),
+            ],
+        ),
     )
 }
 
@@ -57,7 +56,7 @@ pub fn hostname_invalid(route: &ObjRef, field: &str, host: &str) -> Finding {
         route.clone(),
         field,
         format!("invalid hostname in backendRef: {host:?} in HTTPRoute {}", route.ns_name()),
-        Fix::say("Use a lower-case DNS name, e.g. api.example.com."),
+        Fix::catalog(Code::HostnameBackendInvalid),
     )
 }
 
@@ -230,8 +229,7 @@ pub fn no_ready_endpoints(service: &ObjRef, evidence: &str, selector: Option<&st
             "Service {} has no ready endpoints ({evidence}): the broker cannot reach the MCP server",
             service.ns_name()
         ),
-        Fix::say("Make the server's pods Ready, and check that the Service selector matches them.")
-            .command(command),
+        Fix::catalog(Code::NoReadyEndpoints).command(command),
     )
 }
 

@@ -31,7 +31,7 @@ pub fn tool_conflict(reg: &ObjRef, conflicts: &[String]) -> Finding {
         reg.clone(),
         "",
         format!("tools of {reg} have the names of another server's tools: {}", conflicts.join(", ")),
-        Fix::say("Give the registrations distinct prefixes (spec.prefix; spec.toolPrefix before v0.7.0)."),
+        Fix::catalog(Code::BrokerToolConflict),
     )
 }
 

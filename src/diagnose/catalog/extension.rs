@@ -187,8 +187,7 @@ pub fn gateway_not_istio(gw: &ObjRef, class: &str, controller: &str, ext: &ObjRe
         format!(
             "{gw} uses GatewayClass {class} (controller {controller}), which ignores the Istio EnvoyFilter {ext} relies on: MCP traffic is not routed through the broker"
         ),
-        Fix::say("Serve MCP through a Gateway of an Istio GatewayClass.")
-            .merge(gw, json!({"spec": {"gatewayClassName": "istio"}})),
+        Fix::catalog(Code::GatewayNotIstio).merge(gw, json!({"spec": {"gatewayClassName": "istio"}})),
     )
 }
 

@@ -56,7 +56,7 @@ pub fn parent_unsupported_kind(route: &ObjRef, index: usize, target: &ObjRef) ->
             target.kind,
             target.ns_name()
         ),
-        Fix::say("Point the parentRef at the MCP Gateway (drop group and kind; they default to Gateway)."),
+        Fix::catalog(Code::ParentUnsupportedKind),
     )
 }
 
@@ -315,8 +315,7 @@ pub fn class_not_found(gw: &ObjRef, class: &str, known: Result<(&str, &[&str]), 
         gw.clone(),
         "spec.gatewayClassName",
         format!("{gw} uses GatewayClass {class}, which does not exist ({known})"),
-        Fix::say("Set spec.gatewayClassName to an installed GatewayClass.")
-            .command("kubectl get gatewayclasses"),
+        Fix::catalog(Code::GatewayClassNotFound).command("kubectl get gatewayclasses"),
     )
 }
 
@@ -347,8 +346,12 @@ pub fn listener_not_ready(
         Code::ListenerNotReady,
         gw.clone(),
         format!("spec.listeners[{listener}]"),
-        format!("listener {listener} of {gw}, where HTTPRoute {} attaches, reports {}", route.ns_name(), said.join(", ")),
-        Fix::say("Fix the listener (certificateRefs, allowedRoutes.kinds, hostname/port conflicts) as its conditions say."),
+        format!(
+            "listener {listener} of {gw}, where HTTPRoute {} attaches, reports {}",
+            route.ns_name(),
+            said.join(", ")
+        ),
+        Fix::catalog(Code::ListenerNotReady),
     )
     .with_reason(reason)
 }

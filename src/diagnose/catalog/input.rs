@@ -129,7 +129,7 @@ pub fn duplicate(objref: &ObjRef, kept: Option<&Origin>, dropped: Option<&Origin
             place(dropped),
             place(kept)
         ),
-        Fix::say("Remove one of the two definitions."),
+        Fix::catalog(Code::DuplicateObject),
     )
     .at(kept)
 }

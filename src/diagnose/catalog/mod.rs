@@ -191,7 +191,7 @@ catalog! {
     ParentUnsupportedKind "MCPD0207" "parent-ref-unsupported-kind" Error None;
         title: "a parentRef is not a Gateway or ListenerSet";
         why: "MCP routes attach to Gateway listeners; other parent kinds (a Service for mesh routing) are not served by the MCP gateway.";
-        fix: "Point the parentRef at the MCP Gateway (`group: gateway.networking.k8s.io`, `kind: Gateway`).";
+        fix: "Point the parentRef at the MCP Gateway (drop `group` and `kind`: they default to `gateway.networking.k8s.io` `Gateway`).";
     ParentFailsAnotherAttaches "MCPD0208" "parent-fails-another-attaches" Warning None;
         title: "a parentRef fails, but another attaches the route";
         why: "A route with several parentRefs works when one of them attaches it to a listener the gateway serves; the failing one (its code is the finding's `cause`) is dead configuration, or the parent a move left behind.";
@@ -235,7 +235,7 @@ catalog! {
     ListenerNotReady "MCPD0308" "listener-not-ready" Warning None;
         title: "a listener the route attaches to is not healthy";
         why: "A listener with `Programmed=False` or `ResolvedRefs=False` still counts attached routes, but serves no traffic.";
-        fix: "Fix the listener condition the finding names (certificate, route kinds, conflicts).";
+        fix: "Fix the listener (`certificateRefs`, `allowedRoutes.kinds`, hostname/port conflicts) as its conditions say.";
     NoExtensionForGateway "MCPD0401" "no-extension-for-gateway" Error Some("NotReady");
         title: "no valid MCPGatewayExtension serves the route's Gateway";
         why: "Since mcp-gateway v0.5 an MCPGatewayExtension must target the Gateway the route attaches to; otherwise no broker is configured for it (`no valid mcpgatewayextensions configured`).";

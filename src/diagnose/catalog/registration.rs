@@ -103,8 +103,7 @@ pub fn disabled(reg: &ObjRef) -> Finding {
         reg.clone(),
         "spec.state",
         format!("{reg} has spec.state: Disabled; the gateway does not serve its tools"),
-        Fix::say("Set spec.state: Enabled when the server should be served.")
-            .merge(reg, json!({"spec": {"state": "Enabled"}})),
+        Fix::catalog(Code::RegistrationDisabled).merge(reg, json!({"spec": {"state": "Enabled"}})),
     )
 }
 
@@ -125,7 +124,7 @@ pub fn stuck_deleting(reg: &ObjRef, since: &str, finalizers: &[String], foreign:
             "{reg} is being deleted since {since} but keeps finalizers [{}]: {why}",
             finalizers.join(", ")
         ),
-        Fix::say("Check the mcp-gateway controller's logs; if it cannot finish, remove the finalizers.")
+        Fix::catalog(Code::RegistrationStuckDeleting)
             .json_patch(reg, &[("remove", "/metadata/finalizers".into(), serde_json::Value::Null)]),
     )
 }

@@ -36,7 +36,7 @@ pub fn multiple_rules(route: &ObjRef, rules: usize, lenient: Option<Releases>) -
         route.clone(),
         "spec.rules",
         format!("HTTPRoute {} has {rules} rules; {}", route.ns_name(), supports("> 1 rule", lenient)),
-        Fix::say("Split the route: one HTTPRoute and one registration per MCP server."),
+        Fix::catalog(Code::RouteMultipleRules),
     )
 }
 
@@ -56,7 +56,7 @@ pub fn multiple_backend_refs(
             route.ns_name(),
             supports("> 1 backend reference", lenient)
         ),
-        Fix::say("Keep one backendRef; give other backends their own route and registration."),
+        Fix::catalog(Code::RouteMultipleBackendRefs),
     )
 }
 

@@ -92,7 +92,7 @@ pub fn foreign_controller(
             "the status entry of HTTPRoute {} for {parent} was written by {writer}, but GatewayClass {class} names controller {controller}",
             route.ns_name()
         ),
-        Fix::say("Ignore the foreign entry; only the class's controller decides attachment."),
+        Fix::catalog(Code::StatusForeignController),
     )
 }
 
@@ -158,7 +158,7 @@ pub fn ready_but_broken(reg: &ObjRef, message: &str, releases: Releases) -> Find
             "{reg} reports Ready=True ({message}), but a link of its chain is broken: {}",
             ready_means(releases)
         ),
-        Fix::say("Fix the broken link the doctor names; Ready alone does not prove the tools are served."),
+        Fix::catalog(Code::RegistrationReadyButBroken),
     )
 }
 
