@@ -89,7 +89,7 @@ pub fn suggested_api_version(snap: &Snapshot) -> String {
     snap.api_versions
         .get("ReferenceGrant")
         .and_then(|v| v.iter().next_back().cloned())
-        .unwrap_or_else(|| "gateway.networking.k8s.io/v1beta1".into())
+        .unwrap_or_else(|| format!("{}/v1beta1", crate::model::objref::GATEWAY_GROUP))
 }
 
 /// A complete ReferenceGrant named `name` that permits `from` → `to`, built with the Gateway API

@@ -19,6 +19,9 @@ pub enum Generation {
 }
 
 impl Generation {
+    /// The generation current releases serve and fixes create.
+    pub const NEWEST: Generation = Generation::KuadrantV1;
+
     /// The generation of an `apiVersion`/`kind` pair, `None` for unknown versions.
     pub fn of(api_version: &str, kind: &str) -> Option<Generation> {
         Some(match (api_version, kind) {

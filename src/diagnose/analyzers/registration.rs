@@ -4,6 +4,7 @@
 use crate::diagnose::catalog::input::{self, NamesSeen};
 use crate::diagnose::catalog::registration::{self as say, PrunedPrefix, RoutesSeen};
 use crate::diagnose::{Finding, LinkState, Scope, Walk};
+use crate::model::Generation;
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::registration::TargetRef;
 use crate::model::{HttpRoute, Kind, ObjRef, Release, Releases};
@@ -35,8 +36,9 @@ fn api_outdated(walk: &mut Walk, reg: &RegistrationObj) -> Option<LinkState> {
     let (generation, r) = (&reg.view.0, &reg.view.1);
     let me = reg.objref();
     let origin = reg.origin.as_ref();
-    if !(generation.group() == "mcp.kagenti.com"
-        && walk.snap().api_versions.values().flatten().any(|v| v.starts_with("mcp.kuadrant.io/")))
+    let newest = format!("{}/", Generation::NEWEST.group());
+    if !(generation.group() != Generation::NEWEST.group()
+        && walk.snap().api_versions.values().flatten().any(|v| v.starts_with(&newest)))
     {
         return None;
     }

@@ -6,6 +6,7 @@ use super::backend::NewGrant;
 use crate::diagnose::{Finding, Fix};
 use crate::graph::refgrant::GrantMiss;
 use crate::model::ObjRef;
+use crate::model::objref::GATEWAY_GROUP;
 use serde_json::json;
 
 /// The extension a fix creates for a Gateway.
@@ -31,7 +32,8 @@ pub fn none_for_gateway(
         [] => format!("{source} holds no MCPGatewayExtension"),
         _ => format!("extensions in {source}: {}", elsewhere.join(", ")),
     };
-    let mut target = json!({"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": gw.name, "namespace": gw.namespace});
+    let mut target =
+        json!({"group": GATEWAY_GROUP, "kind": "Gateway", "name": gw.name, "namespace": gw.namespace});
     if let (Some(section), Some(fields)) = (new.section, target.as_object_mut()) {
         fields.insert("sectionName".into(), json!(section));
     }

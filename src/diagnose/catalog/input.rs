@@ -3,7 +3,7 @@
 
 use super::Code;
 use crate::diagnose::{Finding, Fix};
-use crate::model::{ObjRef, Releases, rbac};
+use crate::model::{Generation, ObjRef, Releases, rbac};
 use crate::snapshot::{Blocked, Malformed, Origin, Untyped};
 
 /// MCPD0001: an object the diagnosis needs does not decode.
@@ -79,7 +79,7 @@ pub fn registration_not_found(
     };
     Finding::new(
         Code::RegistrationNotFound,
-        ObjRef::new("mcp.kuadrant.io", "MCPServerRegistration", namespace.unwrap_or(""), name),
+        ObjRef::new(Generation::NEWEST.group(), Generation::NEWEST.kind(), namespace.unwrap_or(""), name),
         "",
         format!("no registration named {name} in {place}{hint}"),
         fix,

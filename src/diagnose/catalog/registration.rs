@@ -4,7 +4,7 @@
 use super::Code;
 use crate::diagnose::{Finding, Fix};
 use crate::model::objref::GATEWAY_GROUP;
-use crate::model::{ObjRef, Releases};
+use crate::model::{Generation, ObjRef, Releases};
 use serde_json::json;
 
 /// MCPD0107: an `mcp.kagenti.com` registration next to `mcp.kuadrant.io` objects; the fix is the
@@ -20,9 +20,10 @@ pub fn api_outdated(
     if let (Some(p), Some(fields)) = (prefix, spec.as_object_mut()) {
         fields.insert("prefix".into(), json!(p));
     }
+    let newest = Generation::NEWEST;
     let manifest = json!({
-        "apiVersion": "mcp.kuadrant.io/v1",
-        "kind": "MCPServerRegistration",
+        "apiVersion": newest.api_version(),
+        "kind": newest.kind(),
         "metadata": {"name": reg.name, "namespace": reg.namespace},
         "spec": spec,
     });
@@ -31,9 +32,12 @@ pub fn api_outdated(
         reg.clone(),
         "apiVersion",
         format!(
-            "{reg} uses {api_version}, but {source} holds mcp.kuadrant.io objects: controllers from mcp-gateway v0.6 on ignore the mcp.kagenti.com group"
+            "{reg} uses {api_version}, but {source} holds {} objects: controllers from mcp-gateway v0.6 on ignore the {} group",
+            newest.group(),
+            reg.group
         ),
-        Fix::say("Re-create the registration as mcp.kuadrant.io/v1 MCPServerRegistration.").object(&manifest),
+        Fix::say(format!("Re-create the registration as {} {}.", newest.api_version(), newest.kind()))
+            .object(&manifest),
     )
 }
 
