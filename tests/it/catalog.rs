@@ -1,24 +1,13 @@
 //! The catalog drives the docs and is covered by scenarios.
 
 use super::scenarios;
-use super::support::{root, run};
+use super::support::run;
 use mcp_doctor::diagnose::CATALOG;
 use std::collections::BTreeSet;
 
 #[test]
 fn docs_findings_md_is_generated_from_the_catalog() {
-    let generated = mcp_doctor::render::explain::findings_markdown();
-    let path = root().join("docs/findings.md");
-    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-    if on_disk != generated {
-        if std::env::var_os("MCPD_BLESS").is_some() {
-            std::fs::write(&path, &generated).unwrap();
-        } else {
-            panic!(
-                "docs/findings.md is stale: run `MCPD_BLESS=1 cargo test docs_findings` (or `kubectl-mcp_doctor explain --markdown > docs/findings.md`)"
-            );
-        }
-    }
+    super::support::generated_file("docs/findings.md", &mcp_doctor::render::explain::findings_markdown());
 }
 
 #[test]

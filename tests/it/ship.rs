@@ -154,16 +154,7 @@ fn json_output_validates_against_the_schema() {
 
 #[test]
 fn docs_rbac_yaml_is_generated_from_the_kind_registry() {
-    let generated = mcp_doctor::render::rbac::rbac_yaml();
-    let path = root().join("docs/rbac.yaml");
-    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-    if on_disk != generated {
-        if std::env::var_os("MCPD_BLESS").is_some() {
-            std::fs::write(&path, &generated).unwrap();
-        } else {
-            panic!("docs/rbac.yaml is stale: run `MCPD_BLESS=1 cargo test docs_rbac`");
-        }
-    }
+    super::support::generated_file("docs/rbac.yaml", &mcp_doctor::render::rbac::rbac_yaml());
 }
 
 /// docs/rbac.yaml grants every read of the kind registry (get and list on each discovered

@@ -8,6 +8,18 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A file generated from the code (`docs/findings.md`, `docs/rbac.yaml`): written when
+/// `MCPD_BLESS` is set, else it must equal `generated`.
+pub fn generated_file(relative: &str, generated: &str) {
+    let path = root().join(relative);
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    if on_disk == generated {
+        return;
+    }
+    assert!(std::env::var_os("MCPD_BLESS").is_some(), "{relative} is stale: run `MCPD_BLESS=1 cargo test`");
+    std::fs::write(&path, generated).unwrap();
+}
+
 /// `tests/scenarios`.
 pub fn scenarios_dir() -> PathBuf {
     root().join("tests/scenarios")
