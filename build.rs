@@ -33,15 +33,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             return Err(format!("{a} is the example of two scenarios: {first} and {second}").into());
         }
     }
-    let mut out =
-        String::from("/// `(code id, scenario, broken.yaml, fixed.yaml, expect.yaml)`, ordered by code.\n");
-    out.push_str("pub static EXAMPLES: &[(&str, &str, &str, &str, &str)] = &[\n");
+    let mut out = String::from("/// `(code id, its scenario's files)`, ordered by code.\n");
+    out.push_str("pub static EXAMPLES: &[(&str, ScenarioFiles)] = &[\n");
     for (id, name, dir) in &examples {
         let [broken, fixed, expect] =
             ["broken", "fixed", "expect"].map(|f| dir.join(f).with_extension("yaml"));
         writeln!(
             out,
-            "    ({id:?}, {name:?}, include_str!({broken:?}), include_str!({fixed:?}), include_str!({expect:?})),"
+            "    ({id:?}, ScenarioFiles {{ scenario: {name:?}, broken: include_str!({broken:?}), fixed: include_str!({fixed:?}), expect: include_str!({expect:?}) }}),"
         )?;
     }
     out.push_str("];\n");

@@ -138,6 +138,12 @@ pub fn get<'a, T>(store: &'a Store<T>, namespace: &str, name: &str) -> Option<&'
     store.range((Included(&start), Unbounded)).next().filter(|((k, _), _)| *k == start.0).map(|(_, o)| &**o)
 }
 
+/// The namespaces in which `store` holds an object named `name`, in order: where an object that a
+/// reference misses does exist.
+pub fn namespaces_holding<T>(store: &Store<T>, name: &str) -> Vec<String> {
+    store.values().filter(|o| o.meta.name == name).map(|o| o.meta.namespace.clone()).collect()
+}
+
 /// Which registrations a diagnosis is about: NAME, `-n` and `-l`.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {

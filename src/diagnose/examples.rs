@@ -23,12 +23,7 @@ pub struct ScenarioFiles {
 /// The example of a code.
 pub fn example(code: Code) -> Option<ScenarioFiles> {
     let id = code.info().id;
-    EXAMPLES.iter().find(|e| e.0 == id).map(|e| ScenarioFiles {
-        scenario: e.1,
-        broken: e.2,
-        fixed: e.3,
-        expect: e.4,
-    })
+    EXAMPLES.iter().find(|(code, _)| *code == id).map(|(_, files)| *files)
 }
 
 #[cfg(test)]
@@ -46,8 +41,8 @@ mod tests {
 
     #[test]
     fn every_example_names_a_code_of_the_catalog() {
-        for (id, scenario, ..) in EXAMPLES {
-            assert!(Code::find(id).is_some(), "{scenario}/expect.yaml: example: {id} is no code");
+        for (id, files) in EXAMPLES {
+            assert!(Code::find(id).is_some(), "{}/expect.yaml: example: {id} is no code", files.scenario);
         }
     }
 }

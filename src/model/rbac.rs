@@ -20,7 +20,7 @@ pub fn rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRule {
 }
 
 /// Get and list on every resource of the kind registry, one rule per API group (registry order).
-pub fn registry_rules() -> Vec<PolicyRule> {
+fn registry_rules() -> Vec<PolicyRule> {
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for r in RESOURCES.iter().filter(|r| r.discovered) {
         match groups.iter_mut().find(|(g, _)| *g == r.group) {
@@ -33,16 +33,16 @@ pub fn registry_rules() -> Vec<PolicyRule> {
 }
 
 /// Release detection (optional): the mcp-gateway CRDs and the controller's Deployment.
-pub fn release_rules() -> Vec<PolicyRule> {
+fn release_rules() -> Vec<PolicyRule> {
     vec![
         rule(&["apiextensions.k8s.io"], &["customresourcedefinitions"], &["get"]),
         rule(&["apps"], &["deployments"], &["list"]),
     ]
 }
 
-/// `--probe` (optional): get on the broker Service's proxy, `mcp-gateway` only when `narrow`.
-pub fn probe_rule(narrow: bool) -> PolicyRule {
-    let names = narrow.then(|| vec!["mcp-gateway".to_string()]);
+/// `--probe` (optional): get on the proxy of Services, of `service` only when one is given.
+pub fn probe_rule(service: Option<&str>) -> PolicyRule {
+    let names = service.map(|s| vec![s.to_string()]);
     PolicyRule { resource_names: names, ..rule(&[""], &["services/proxy"], &["get"]) }
 }
 
@@ -50,7 +50,7 @@ pub fn probe_rule(narrow: bool) -> PolicyRule {
 pub fn read_cluster_role() -> ClusterRole {
     let mut rules = registry_rules();
     rules.extend(release_rules());
-    rules.push(probe_rule(false));
+    rules.push(probe_rule(None));
     ClusterRole { metadata: meta(READ_ROLE, None), rules: Some(rules), ..Default::default() }
 }
 
@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn a_namespaced_role_has_its_namespace_and_kind() {
-        let role = role("probe", Some("mcp-system"), vec![probe_rule(true)]);
+        let role = role("probe", Some("mcp-system"), vec![probe_rule(Some("mcp-gateway"))]);
         assert_eq!(role["kind"], "Role");
         assert_eq!(role["apiVersion"], "rbac.authorization.k8s.io/v1");
         assert_eq!(role["metadata"]["namespace"], "mcp-system");

@@ -6,7 +6,7 @@ use crate::diagnose::{LinkState, Walk};
 use crate::graph::{BackendOutcome, BackendTarget, refgrant};
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::{HttpRoute, Kind, ObjRef, Service};
-use crate::snapshot::Obj;
+use crate::snapshot::{Obj, namespaces_holding};
 
 /// Checks every backendRef of every rule.
 pub fn backends(walk: &mut Walk, route: &Obj<HttpRoute>) {
@@ -116,13 +116,7 @@ fn service_not_found(
     {
         return;
     }
-    let others: Vec<String> = walk
-        .snap()
-        .services
-        .values()
-        .filter(|s| s.meta.name == target.name)
-        .map(|s| s.meta.namespace.clone())
-        .collect();
+    let others = namespaces_holding(&walk.snap().services, &target.name);
     let detail = walk.not_found(Kind::Service, &target.name, "BackendNotFound");
     walk.link(&me, relation, &to, LinkState::Fail, detail);
     walk.find(say::not_found(&me, field, &to, &others).at(origin));

@@ -518,13 +518,13 @@ fn extension_secrets(walk: &mut Walk, ext: &Obj<Extension>) -> Vec<Finding> {
         let what = "session store secret";
         wanted.push(("spec.sessionStore.secretName", what, name, "CACHE_CONNECTION_STRING", true));
     }
+    let label = Release::Main.credential_label().unwrap_or_default();
     let mut out = Vec::new();
     for (field, what, name, key, labelled) in wanted {
         let secret_ref = ObjRef::secret(ns, &name);
         if walk.blocked_link(&me, field, &secret_ref, Kind::Secret, ns, &name) {
             continue;
         }
-        let label = Release::Main.credential_label().unwrap_or_default();
         let need = secret::Needed { owner: &me, secret: &secret_ref, what, key, label };
         let Some(secret) = crate::snapshot::get(&walk.snap().secrets, ns, &name) else {
             let finding = secret::not_found(&need, field, &[]).with_reason("SecretNotFound");

@@ -12,8 +12,8 @@ use crate::graph::{
     kind_rejection,
 };
 use crate::model::{Gateway, HttpRoute, Kind, Listener, ObjRef, condition};
-use crate::snapshot::get;
 use crate::snapshot::{Obj, RegistrationObj};
+use crate::snapshot::{get, namespaces_holding};
 
 /// What one parentRef came to.
 pub struct ParentResult<'s> {
@@ -217,14 +217,13 @@ fn status_fallback(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval) {
 fn parent_not_found(walk: &mut Walk, route: &Obj<HttpRoute>, eval: &ParentEval, relation: &str) {
     let me = route.objref();
     let target = &eval.target;
-    let elsewhere: Vec<&Obj<Gateway>> =
-        walk.snap().gateways.values().filter(|g| g.meta.name == target.name).map(|g| &**g).collect();
+    let elsewhere = namespaces_holding(&walk.snap().gateways, &target.name);
     let detail = walk.not_found(Kind::Gateway, &target.name, "not found");
     walk.link(&me, relation, target, LinkState::Fail, detail);
     let defaulted = eval.parent_ref.namespace.as_deref().is_none_or(str::is_empty);
     let lookups = &walk.snap().lookups;
-    let seen = match (elsewhere.first(), lookups.not_looked(Kind::Gateway, &target.name)) {
-        (Some(gw), _) => GatewaysSeen::Elsewhere(gw.meta.namespace.clone(), defaulted),
+    let seen = match (elsewhere.into_iter().next(), lookups.not_looked(Kind::Gateway, &target.name)) {
+        (Some(ns), _) => GatewaysSeen::Elsewhere(ns, defaulted),
         (None, Some(why)) => GatewaysSeen::NotLooked(why),
         (None, None) => {
             let all = walk.snap().gateways.values().map(|g| g.objref().ns_name()).collect();

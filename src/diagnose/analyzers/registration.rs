@@ -8,8 +8,8 @@ use crate::model::Generation;
 use crate::model::objref::GATEWAY_GROUP;
 use crate::model::registration::TargetRef;
 use crate::model::{HttpRoute, Kind, ObjRef, Release, Releases};
-use crate::snapshot::get;
 use crate::snapshot::{Obj, RegistrationObj, Snapshot};
+use crate::snapshot::{get, in_namespace, namespaces_holding};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -243,18 +243,12 @@ fn target_in_another_namespace(walk: &mut Walk, reg: &RegistrationObj, target: &
 fn target_route_not_found(walk: &mut Walk, reg: &RegistrationObj, target: &TargetRef) {
     let (me, ns, origin) = (reg.objref(), &reg.meta.namespace, reg.origin.as_ref());
     let route_ref = ObjRef::route(ns, &target.name);
-    let others: Vec<String> = walk
-        .snap()
-        .routes
-        .values()
-        .filter(|r| r.meta.name == target.name)
-        .map(|r| r.meta.namespace.clone())
-        .collect();
-    let names: Vec<&str> =
-        crate::snapshot::in_namespace(&walk.snap().routes, ns).map(|r| r.meta.name.as_str()).collect();
+    let others = namespaces_holding(&walk.snap().routes, &target.name);
+    let names: Vec<&str>;
     let seen = if !others.is_empty() {
         RoutesSeen::Elsewhere(&others)
     } else if walk.snap().lookups.knows_all(Kind::HttpRoute, ns) {
+        names = in_namespace(&walk.snap().routes, ns).map(|r| r.meta.name.as_str()).collect();
         RoutesSeen::InNamespace(&names)
     } else {
         RoutesSeen::Nothing

@@ -7,7 +7,7 @@ use crate::model::registration::SecretKeyRef;
 use crate::model::release::RELEASES;
 use crate::model::{Kind, ObjRef, Release};
 use crate::snapshot::RegistrationObj;
-use crate::snapshot::get;
+use crate::snapshot::{get, namespaces_holding};
 
 /// Checks `credentialRef` and `caCertSecretRef`.
 pub fn check(walk: &mut Walk, reg: &RegistrationObj) {
@@ -39,13 +39,7 @@ fn one(walk: &mut Walk, reg: &RegistrationObj, r: &SecretKeyRef, field: &str, de
     }
     let need = say::Needed { owner: &me, secret: &secret_ref, what, key, label };
     let Some(secret) = get(&walk.snap().secrets, ns, &r.name) else {
-        let elsewhere: Vec<String> = walk
-            .snap()
-            .secrets
-            .values()
-            .filter(|s| s.meta.name == r.name)
-            .map(|s| s.meta.namespace.clone())
-            .collect();
+        let elsewhere = namespaces_holding(&walk.snap().secrets, &r.name);
         let detail = walk.not_found(Kind::Secret, &r.name, "not found");
         walk.link(&me, field, &secret_ref, LinkState::Fail, detail);
         walk.find(say::not_found(&need, &format!("spec.{field}.name"), &elsewhere).at(origin));

@@ -328,7 +328,7 @@ pub fn conflict(ext: &ObjRef, with: Conflict) -> Finding {
 
 /// MCPD0408: the extension's controller wrote `Ready=False` with `reason` and `message`.
 pub fn not_ready(ext: &ObjRef, reason: &str, message: &str) -> Finding {
-    let message = if message.is_empty() { "(no message)" } else { message };
+    let message = super::said(message);
     let ns = &ext.namespace;
     let fix = match reason {
         "DeploymentNotReady" => format!(

@@ -177,7 +177,11 @@ pub fn read_forbidden(unread: Unread) -> Finding {
             )
         }
         Unread::Probe(broker, said) => {
-            let role = rbac::role("mcp-doctor-probe", Some(&broker.namespace), vec![rbac::probe_rule(true)]);
+            let role = rbac::role(
+                "mcp-doctor-probe",
+                Some(&broker.namespace),
+                vec![rbac::probe_rule(Some(&broker.name))],
+            );
             let message = format!(
                 "cannot ask the broker {}: the API server refused to get services/proxy in namespace {} ({said}); the broker link is unknown",
                 broker.ns_name(),

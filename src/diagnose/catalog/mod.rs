@@ -76,6 +76,11 @@ static CATALOG_FALLBACK: CodeInfo = CodeInfo {
     fix: "Report a bug.",
 };
 
+/// A controller's condition message as findings quote it: `(no message)` when it wrote none.
+fn said(message: &str) -> &str {
+    if message.is_empty() { "(no message)" } else { message }
+}
+
 /// Codes that were retired; they may never be reused.
 pub const RETIRED: &[&str] = &[];
 

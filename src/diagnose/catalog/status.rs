@@ -35,7 +35,7 @@ pub fn stale(object: &ObjRef, field: &str, what: &str, (seen, now): (i64, i64), 
 /// MCPD0907: `who` wrote condition `c` (False) for the current spec of `object`; `inferred` is
 /// what the specs imply, when it differs.
 pub fn refused(object: &ObjRef, field: &str, who: &str, c: &Condition, inferred: Option<&str>) -> Finding {
-    let message = if c.message.is_empty() { "(no message)" } else { c.message.as_str() };
+    let message = super::said(&c.message);
     let differs = inferred.map_or(String::new(), |i| format!("; from the specs we would expect {i}"));
     Finding::new(
         Code::StatusRefuses,
@@ -172,7 +172,7 @@ pub fn not_ready(reg: &ObjRef, reason: &str, message: &str) -> Finding {
         }
         _ => "Act on the controller's message; the broker's /status endpoint gives details.",
     };
-    let message = if message.is_empty() { "(no message)" } else { message };
+    let message = super::said(message);
     Finding::new(
         Code::RegistrationNotReady,
         reg.clone(),
